@@ -1,0 +1,361 @@
+"""The command line: parse options, call one library function, print a short summary.
+
+Heavy libraries (WeasyPrint, pandas, spaCy) are imported inside the commands that use
+them, so ``briefgen --help`` starts fast. Results go to stdout, progress and warnings to
+stderr. Exit codes: 0 ok, 1 findings or partial failure, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from briefgen import __version__
+from briefgen.errors import BriefgenError, UsageError
+
+log = logging.getLogger("briefgen")
+
+FORMATS = ("pdf", "html", "fragment")
+
+
+class _StderrHandler(logging.StreamHandler):
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+        self.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else
+                                          logging.INFO if verbose else logging.WARNING)
+    root = logging.getLogger("briefgen")
+    root.handlers[:] = [_StderrHandler()]
+    root.setLevel(level)
+    root.propagate = False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefgen")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option("--debug", is_flag=True, help="Show full tracebacks of unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
+    """briefgen: turn a corpus of articles into traceable country briefings.
+
+    \b
+    corpus → ingest → extract → reconcile → fact sheets (data/) → render
+    \b
+    Example:
+        briefgen update --corpus ../shared/corpus
+        briefgen check
+        briefgen build ve --format pdf,html --out output
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    _setup_logging(verbose, quiet)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _parse_formats(value: str) -> list[str]:
+    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise click.BadParameter(f"{', '.join(bad) or value!r}: choose from {', '.join(FORMATS)}",
+                                 param_hint="--format")
+    return list(dict.fromkeys(formats))
+
+
+def _countries(names: tuple[str, ...]) -> list[str]:
+    from briefgen.countries import resolve_country
+
+    return list(dict.fromkeys(resolve_country(n) for n in names))
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+data_option = click.option(
+    "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
+    show_default=True, help="Data directory holding factsheets/<cc>.yaml.")
+corpus_option = click.option(
+    "--corpus", type=click.Path(path_type=Path), required=True,
+    help="Folder of articles (txt, md, html, pdf) with an optional sources.yaml.")
+
+
+# --------------------------------------------------------------------------- build
+
+
+@cli.command()
+@click.argument("countries", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Build every country in the data directory.")
+@click.option("--format", "formats", default="pdf,html", show_default=True,
+              help="Comma-separated: pdf, html, fragment.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True, help="Output directory.")
+@data_option
+@click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), help="Directory of template overrides.")
+@click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False),
+              default="A4", show_default=True)
+@click.option("--handling", default="UNCLASSIFIED // FOR INTERNAL USE", show_default=True,
+              help="Handling line printed on every page.")
+@click.option("--include-proposed", is_flag=True,
+              help="Also show events not yet reviewed, marked as a draft.")
+def build(countries: tuple[str, ...], all_: bool, formats: str, out_dir: Path, data_dir: Path,
+          templates_dir: Path | None, page_size: str, handling: str,
+          include_proposed: bool) -> None:
+    """Render briefings for COUNTRY (code or name) from the fact sheets.
+
+    \b
+    Example:
+        briefgen build ve --format pdf,html --out output
+        briefgen build --all
+    """
+    from briefgen.factsheets import list_sheets, load_sheet, sheet_path
+    from briefgen.render import RenderOptions, write_briefing
+
+    wanted = _parse_formats(formats)
+    if all_:
+        codes = [p.stem.upper() for p in list_sheets(data_dir)]
+        if not codes:
+            raise UsageError(f"{data_dir / 'factsheets'}: no fact sheets; run `briefgen update` first")
+    elif countries:
+        codes = _countries(countries)
+    else:
+        raise UsageError("name at least one COUNTRY, or pass --all")
+    options = RenderOptions(page_size="Letter" if page_size.lower() == "letter" else "A4",
+                            handling=handling, include_proposed=include_proposed,
+                            templates_dir=templates_dir)
+    failed = []
+    for code in codes:
+        path = sheet_path(data_dir, code)
+        if not path.exists():
+            raise UsageError(f"{path}: no fact sheet for {code}; run `briefgen update --corpus DIR "
+                             f"{code.lower()}` or check --data")
+        try:
+            written = write_briefing(load_sheet(path), out_dir, wanted, options)
+        except BriefgenError as exc:
+            if len(codes) == 1:
+                raise
+            click.echo(f"{code}: failed: {exc.format_message()}", err=True)
+            failed.append(code)
+            continue
+        for _fmt, target in written.items():
+            click.echo(str(target))
+    if failed:
+        raise BriefgenError(f"{len(failed)} of {len(codes)} briefings failed: {', '.join(failed)}")
+
+
+# --------------------------------------------------------------------------- check
+
+
+@cli.command()
+@click.argument("countries", nargs=-1)
+@data_option
+@click.option("--corpus", type=click.Path(path_type=Path),
+              help="Also check that every quote still matches its document.")
+def check(countries: tuple[str, ...], data_dir: Path, corpus: Path | None) -> None:
+    """Validate fact sheets: schema, cross-references and (with --corpus) quotes.
+
+    Exit 0 when valid, 1 with findings (each names file and line), 2 when unreadable.
+
+    \b
+    Example:
+        briefgen check
+        briefgen check ve cu --corpus ../shared/corpus
+    """
+    from briefgen.factsheets import check_sheets, list_sheets, sheet_path
+
+    if countries:
+        paths = [sheet_path(data_dir, c) for c in _countries(countries)]
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            raise UsageError(f"{missing[0]}: no such fact sheet; check the country and --data")
+    else:
+        paths = list_sheets(data_dir)
+        if not paths:
+            raise UsageError(f"{data_dir / 'factsheets'}: no fact sheets to check")
+    texts = None
+    if corpus is not None:
+        from briefgen.ingest import load_corpus
+
+        texts = {d.id: d.text for d in load_corpus(corpus)}
+    findings = check_sheets(paths, texts)
+    for finding in findings:
+        click.echo(str(finding))
+    if findings:
+        raise BriefgenError(f"{len(findings)} finding(s) in {len(paths)} sheet(s)")
+    click.echo(f"{len(paths)} sheet(s) valid", err=True)
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+def run_pipeline(corpus: Path):
+    """Ingest, extract and reconcile a corpus. RETURNS (documents, facts, reconciliation)."""
+    from briefgen.extract import extract_corpus
+    from briefgen.ingest import load_corpus
+    from briefgen.reconcile import reconcile
+
+    documents = load_corpus(corpus)
+    facts = list(extract_corpus(documents))
+    result = reconcile(facts, documents)
+    return documents, facts, result
+
+
+@cli.command()
+@corpus_option
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
+              show_default=True)
+def extract(corpus: Path, fmt: str) -> None:
+    """Extract facts and disagreements from a corpus; print them (writes nothing).
+
+    \b
+    Example:
+        briefgen extract --corpus ../shared/corpus --format json > facts.json
+    """
+    documents, facts, result = run_pipeline(corpus)
+    if fmt == "json":
+        _echo_json({
+            "documents": [d.summary() for d in documents],
+            "facts": [f.to_json() for f in facts],
+            "disagreements": [d.to_json() for d in result.disagreements],
+        })
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(facts)} facts from {len(documents)} documents")
+    for col in ("country", "category", "date", "doc", "quote"):
+        table.add_column(col, overflow="fold")
+    for f in facts:
+        q = f.quote.text if len(f.quote.text) < 120 else f.quote.text[:117] + "…"
+        table.add_row(f.country, f.category, f.date or "—", f.quote.doc, q)
+    Console(soft_wrap=False).print(table)
+    click.echo(f"{len(result.disagreements)} disagreement(s)")
+
+
+@cli.command()
+@corpus_option
+@click.argument("countries", nargs=-1)
+@data_option
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+def update(corpus: Path, countries: tuple[str, ...], data_dir: Path, dry_run: bool) -> None:
+    """Run the pipeline and merge its proposals into the fact sheets.
+
+    New events arrive as `proposed`; reviewed events and every field an analyst edited
+    are kept; evidence grows; events no longer found are marked stale, never deleted.
+
+    \b
+    Example:
+        briefgen update --corpus ../shared/corpus ve cu
+    """
+    from briefgen.factsheets import update_sheets
+
+    codes = _countries(countries) if countries else None
+    documents, _facts, result = run_pipeline(corpus)
+    sources = {d.id: d.to_source() for d in documents}
+    changes = update_sheets(data_dir, result.events, result.disagreements, sources,
+                            countries=codes, dry_run=dry_run)
+    for c in changes:
+        state = "new sheet" if c.created else ("changed" if c.changed else "unchanged")
+        click.echo(f"{c.country.lower()}: {state}: +{c.added} events, {c.grown} with new evidence, "
+                   f"{c.refreshed} refreshed, {c.stale} stale, {c.revived} back, "
+                   f"+{c.disagreements_added} disagreements, {len(c.kept)} analyst-reviewed kept")
+    if dry_run:
+        click.echo("dry run: nothing written", err=True)
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@cli.group()
+def corpus() -> None:
+    """Inspect a corpus as briefgen reads it."""
+
+
+@corpus.command("list")
+@corpus_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def corpus_list(corpus: Path, fmt: str) -> None:
+    """List the documents of a corpus: doc, title, date, grade, kind, chars.
+
+    \b
+    Example:
+        briefgen corpus list --corpus ../shared/corpus --format json
+    """
+    from briefgen.ingest import load_corpus
+
+    documents = load_corpus(corpus)
+    if fmt == "json":
+        _echo_json([d.summary() for d in documents])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(documents)} documents in {corpus}")
+    for col in ("doc", "title", "date", "grade", "kind", "chars"):
+        table.add_column(col, overflow="fold")
+    for d in documents:
+        date = (d.published or "—") + (" (est.)" if d.published and d.date_estimated else "")
+        table.add_row(d.id, d.title or "—", date, d.reliability, d.kind or "—", str(len(d.text)))
+    Console(soft_wrap=False).print(table)
+
+
+@corpus.command("show")
+@click.argument("doc")
+@corpus_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def corpus_show(doc: str, corpus: Path, fmt: str) -> None:
+    """Print one document's clean text (the text every quote offset indexes).
+
+    \b
+    Example:
+        briefgen corpus show 000_ccd21580c75639f7 --corpus ../shared/corpus
+    """
+    from briefgen.ingest import find_document
+
+    document = find_document(corpus, doc)
+    if fmt == "json":
+        _echo_json({**document.summary(), "text": document.text,
+                    "regions": [{"kind": r.kind, "start": r.start, "end": r.end}
+                                for r in document.regions]})
+    else:
+        click.echo(document.text, nl=not document.text.endswith("\n"))
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def main() -> None:
+    """Console entry point: click handles known errors; anything else is one line, exit 1."""
+    debug = "--debug" in sys.argv
+    try:
+        code = cli.main(prog_name="briefgen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the one place an unexpected error is caught
+        if debug:
+            raise
+        click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the "
+                   "traceback, and please report it)", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,44 @@
+"""Errors: one base class the CLI turns into a one-line message, one subclass per stage.
+
+``BriefgenError`` is a ``click.ClickException``: click prints ``Error: …`` and exits
+with ``exit_code`` — 1 for findings and failures, 2 for usage and unreadable input.
+Every message names the file (and line or YAML path when known), the fault and the fix.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+class BriefgenError(click.ClickException):
+    exit_code = 1
+
+
+class UsageError(BriefgenError):
+    """Bad arguments or unreadable input: exit 2."""
+
+    exit_code = 2
+
+
+class CountryError(UsageError):
+    """A country argument that names no known country."""
+
+
+class ConfigError(UsageError):
+    """A configuration file or lexicon that cannot be read."""
+
+
+class IngestError(UsageError):
+    """A corpus that cannot be read at all (single bad files only warn)."""
+
+
+class ExtractError(BriefgenError):
+    pass
+
+
+class SheetError(UsageError):
+    """A fact sheet that cannot be parsed; its file is never rewritten."""
+
+
+class RenderError(BriefgenError):
+    pass

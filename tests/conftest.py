@@ -1,0 +1,25 @@
+"""Shared test fixtures: paths to the sample corpus and a small fact sheet built in code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def shared_corpus() -> Path:
+    """The third-party sample corpus beside the project; skip when it is not there."""
+    if not (SHARED_CORPUS / "sources.yaml").exists():
+        pytest.skip(f"sample corpus not found at {SHARED_CORPUS} (CI has it beside the project)")
+    return SHARED_CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Keep ingestion's cache out of the working tree during tests."""
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
