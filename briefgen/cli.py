@@ -57,6 +57,11 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     _setup_logging(verbose, quiet)
+    from briefgen.config import load_config
+
+    config = load_config()
+    ctx.obj["config"] = config
+    ctx.default_map = config.default_map()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -108,49 +113,101 @@ corpus_option = click.option(
               help="Handling line printed on every page.")
 @click.option("--include-proposed", is_flag=True,
               help="Also show events not yet reviewed, marked as a draft.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Render in N processes (default: the CPU count).")
+@click.option("--index/--no-index", default=True, show_default=True,
+              help="Write OUT/index.html listing the briefings (with --all).")
 def build(countries: tuple[str, ...], all_: bool, formats: str, out_dir: Path, data_dir: Path,
           templates_dir: Path | None, page_size: str, handling: str,
-          include_proposed: bool) -> None:
+          include_proposed: bool, jobs: int | None, index: bool) -> None:
     """Render briefings for COUNTRY (code or name) from the fact sheets.
+
+    Writes OUT/<cc>.pdf, OUT/<cc>.html and OUT/<cc>.fragment.html as asked; with --all,
+    every country in the data directory and OUT/index.html. One country failing does not
+    stop the others; the exit code is 1 if any failed.
 
     \b
     Example:
         briefgen build ve --format pdf,html --out output
-        briefgen build --all
+        briefgen build --all -j 2
     """
-    from briefgen.factsheets import list_sheets, load_sheet, sheet_path
-    from briefgen.render import RenderOptions, write_briefing
+    from briefgen.factsheets import list_sheets, sheet_path
+    from briefgen.render import RenderOptions
 
     wanted = _parse_formats(formats)
+    if all_ and countries:
+        raise UsageError("give COUNTRY names or --all, not both")
     if all_:
-        codes = [p.stem.upper() for p in list_sheets(data_dir)]
-        if not codes:
+        paths = list_sheets(data_dir)
+        if not paths:
             raise UsageError(f"{data_dir / 'factsheets'}: no fact sheets; run `briefgen update` first")
     elif countries:
-        codes = _countries(countries)
+        paths = [sheet_path(data_dir, code) for code in _countries(countries)]
+        for path in paths:
+            if not path.exists():
+                raise UsageError(f"{path}: no fact sheet for {path.stem.upper()}; run `briefgen "
+                                 f"update --corpus DIR {path.stem}` or check --data")
     else:
         raise UsageError("name at least one COUNTRY, or pass --all")
     options = RenderOptions(page_size="Letter" if page_size.lower() == "letter" else "A4",
                             handling=handling, include_proposed=include_proposed,
                             templates_dir=templates_dir)
-    failed = []
-    for code in codes:
-        path = sheet_path(data_dir, code)
-        if not path.exists():
-            raise UsageError(f"{path}: no fact sheet for {code}; run `briefgen update --corpus DIR "
-                             f"{code.lower()}` or check --data")
-        try:
-            written = write_briefing(load_sheet(path), out_dir, wanted, options)
-        except BriefgenError as exc:
-            if len(codes) == 1:
-                raise
-            click.echo(f"{code}: failed: {exc.format_message()}", err=True)
-            failed.append(code)
-            continue
-        for _fmt, target in written.items():
-            click.echo(str(target))
+    results = _run_builds(paths, out_dir, wanted, options, jobs)
+    if all_ and index:
+        from briefgen.render import write_index
+
+        click.echo(str(write_index(results, out_dir, options)))
+    failed = [r for r in results if not r.ok]
     if failed:
-        raise BriefgenError(f"{len(failed)} of {len(codes)} briefings failed: {', '.join(failed)}")
+        if len(results) == 1:
+            raise BriefgenError(f"{failed[0].country.lower()}: {failed[0].error}")
+        raise BriefgenError(f"{len(failed)} of {len(results)} briefings failed: "
+                            + ", ".join(r.country.lower() for r in failed))
+
+
+def _run_builds(paths, out_dir, formats, options, jobs):
+    """Build with a progress bar on a terminal, plain lines otherwise; then a summary."""
+    from briefgen.batch import build_many, is_interactive
+
+    def line(result) -> None:
+        if result.ok:
+            log.info("built %s in %.1fs", result.country.lower(), result.seconds)
+        else:
+            click.echo(f"{result.country.lower()}: failed: {result.error}", err=True)
+
+    if is_interactive() and len(paths) > 1:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            task = progress.add_task("Building briefings", total=len(paths))
+
+            def tick(result) -> None:
+                line(result)
+                progress.advance(task)
+
+            results = build_many(paths, out_dir, formats, options, jobs, tick)
+    else:
+        results = build_many(paths, out_dir, formats, options, jobs, line)
+    for result in results:
+        for target in result.paths.values():
+            click.echo(target)
+    if len(results) > 1:
+        _print_summary(results)
+    return results
+
+
+def _print_summary(results) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Briefings")
+    for col in ("country", "events", "pages", "seconds", "paths"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        table.add_row(r.country.lower(), str(r.events) if r.ok else "failed",
+                      str(r.pages or "—"), f"{r.seconds:.1f}",
+                      ", ".join(r.paths.values()) or (r.error or ""))
+    Console(stderr=True, soft_wrap=False).print(table)
 
 
 # --------------------------------------------------------------------------- check
@@ -331,6 +388,123 @@ def corpus_show(doc: str, corpus: Path, fmt: str) -> None:
                                 for r in document.regions]})
     else:
         click.echo(document.text, nl=not document.text.endswith("\n"))
+
+
+# --------------------------------------------------------------------------- fact tables
+
+
+def _load_sheets(data_dir: Path, countries: tuple[str, ...]):
+    from briefgen.factsheets import list_sheets, load_sheet, sheet_path
+
+    if countries:
+        paths = [sheet_path(data_dir, c) for c in _countries(countries)]
+    else:
+        paths = list_sheets(data_dir)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such fact sheet; run `briefgen update` or check --data")
+    if not paths:
+        raise UsageError(f"{data_dir / 'factsheets'}: no fact sheets; run `briefgen update` first")
+    return [load_sheet(p) for p in paths]
+
+
+def _print_frame(frame, fmt: str, title: str) -> None:
+    from briefgen.tables import frame_to_records
+
+    if fmt == "json":
+        _echo_json(frame_to_records(frame))
+    elif fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title)
+        for col in frame.columns:
+            table.add_column(str(col), overflow="fold")
+        for row in frame.astype(object).where(frame.notna(), "—").itertuples(index=False):
+            table.add_row(*(str(v) for v in row))
+        Console(soft_wrap=False).print(table)
+
+
+@cli.command("list")
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+def list_(data_dir: Path, fmt: str) -> None:
+    """List the countries in the data directory: events per category, review status.
+
+    \b
+    Example:
+        briefgen list --format json
+    """
+    from briefgen.tables import overview_frame
+
+    _print_frame(overview_frame(_load_sheets(data_dir, ())), fmt, f"Fact sheets in {data_dir}")
+
+
+@cli.command()
+@click.argument("country")
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@click.option("--status", multiple=True, help="Only events with this status (repeatable).")
+def facts(country: str, data_dir: Path, fmt: str, status: tuple[str, ...]) -> None:
+    """Print one country's events from its fact sheet.
+
+    \b
+    Example:
+        briefgen facts venezuela --format csv > ve.csv
+    """
+    from briefgen.tables import events_frame
+
+    sheet = _load_sheets(data_dir, (country,))[0]
+    frame = events_frame(sheet)
+    if status:
+        frame = frame[frame["status"].isin(status)]
+    _print_frame(frame, fmt, f"{sheet.country}: {len(frame)} events")
+
+
+@cli.command()
+@click.argument("country")
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def disagreements(country: str, data_dir: Path, fmt: str) -> None:
+    """Print the points where sources disagree about one country.
+
+    \b
+    Example:
+        briefgen disagreements ni --format json
+    """
+    sheet = _load_sheets(data_dir, (country,))[0]
+    if fmt == "json":
+        _echo_json([{**d.to_json(), "status": d.status} for d in sheet.disagreements])
+        return
+    from briefgen.tables import disagreements_frame
+
+    _print_frame(disagreements_frame(sheet), fmt,
+                 f"{sheet.country}: {len(sheet.disagreements)} disagreements")
+
+
+@cli.command()
+@click.pass_context
+def config(ctx: click.Context) -> None:
+    """Show each effective setting and where it came from (default or file).
+
+    Settings live in briefgen.toml, or in [tool.briefgen] of pyproject.toml, in the
+    current directory or above; command-line flags override them.
+
+    \b
+    Example:
+        briefgen config
+    """
+    from briefgen.config import SETTINGS
+
+    cfg = ctx.obj["config"]
+    click.echo(f"# config file: {cfg.path or 'none found'}")
+    for key in SETTINGS:
+        click.echo(f"{key} = {cfg.values[key]!r}  # {cfg.origins[key]}")
 
 
 # --------------------------------------------------------------------------- entry point

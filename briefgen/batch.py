@@ -1,0 +1,120 @@
+"""Batch builds: many fact sheets → briefings, in parallel, with progress and an index.
+
+Each country renders in its own process (WeasyPrint is CPU-bound and single-threaded);
+one country failing is recorded and the others go on. The index page (OUT/index.html)
+lists every briefing built, with links, counts per category and the review date.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.errors import BriefgenError
+
+log = logging.getLogger("briefgen.batch")
+
+
+@dataclass
+class BuildResult:
+    """What building one country produced (or why it failed)."""
+
+    country: str
+    paths: dict[str, str] = field(default_factory=dict)
+    events: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    pages: int | None = None
+    seconds: float = 0.0
+    reviewed: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> BuildResult:
+    """Load one sheet and write its briefings. Never raises: errors go in the result."""
+    from briefgen.factsheets import load_sheet, shown_events
+    from briefgen.models import CATEGORIES
+    from briefgen.render import write_briefing
+
+    started = time.perf_counter()
+    country = Path(sheet_file).stem.upper()
+    try:
+        sheet = load_sheet(Path(sheet_file))
+        written = write_briefing(sheet, Path(out_dir), formats, options)
+    except BriefgenError as exc:
+        return BuildResult(country, error=exc.format_message(),
+                           seconds=time.perf_counter() - started)
+    except Exception as exc:  # a bug in one country must not stop the others
+        log.debug("build of %s failed", country, exc_info=True)
+        return BuildResult(country, error=f"unexpected {type(exc).__name__}: {exc}",
+                           seconds=time.perf_counter() - started)
+    shown = shown_events(sheet, options.include_proposed)
+    pages = None
+    if "pdf" in written:
+        pages = count_pages(written["pdf"])
+    return BuildResult(
+        country=country, paths={k: str(v) for k, v in written.items()}, events=len(shown),
+        counts={c: sum(e.category == c for e in shown) for c in CATEGORIES},
+        pages=pages, seconds=time.perf_counter() - started, reviewed=sheet.reviewed,
+    )
+
+
+def count_pages(pdf: Path) -> int | None:
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(str(pdf)).pages)
+    except Exception:  # counting is informative only
+        return None
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def build_many(sheet_files: Iterable[Path], out_dir: Path, formats: list[str], options,
+               jobs: int | None = None,
+               on_done: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
+    """Build every sheet, ``jobs`` at a time; results in input order.
+
+    Args:
+        sheet_files: fact-sheet paths.
+        out_dir: where briefings go.
+        formats: subset of pdf, html, fragment.
+        options (RenderOptions): passed to the renderer (must pickle).
+        jobs: processes; 1 renders in this process.
+        on_done: called with each result as it completes (progress).
+    """
+    files = [str(p) for p in sheet_files]
+    jobs = max(1, min(jobs or default_jobs(), len(files) or 1))
+    results: dict[str, BuildResult] = {}
+    if jobs == 1:
+        for f in files:
+            results[f] = build_one(f, str(out_dir), formats, options)
+            if on_done:
+                on_done(results[f])
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(build_one, f, str(out_dir), formats, options): f for f in files}
+            for future in as_completed(futures):
+                results[futures[future]] = result = future.result()
+                if on_done:
+                    on_done(result)
+    return [results[f] for f in files]
+
+
+def is_interactive() -> bool:
+    """Progress bars only on a real terminal, never in CI or when piped."""
+    return sys.stderr.isatty() and not os.environ.get("CI")

@@ -1,0 +1,137 @@
+"""CLI: every command has help, exit codes 0/1/2, no tracebacks, config precedence."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import cli
+from briefgen.factsheets import save_tree, sheet_path, sheet_to_tree
+from tests.sheets import sample_sheet
+
+
+def invoke(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(cli, list(args))
+    with runner.isolated_filesystem(temp_dir=cwd):
+        return runner.invoke(cli, list(args))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    save_tree(sheet_path(data, "bo"), sheet_to_tree(sample_sheet()))
+    return data
+
+
+def _commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize(("path", "command"), list(_commands(cli)), ids=lambda v: str(v))
+def test_cli_every_command_has_help(path, command):
+    assert command.help and len(command.help.strip()) > 20, path
+    result = invoke(*path, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_cli_version():
+    result = invoke("--version")
+    assert result.exit_code == 0 and "briefgen, version" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("build", "narnia"), ("facts", "atlantis"), ("build",), ("build", "bo", "--format", "docx"),
+     ("check", "zz"), ("disagreements", "xx")],
+)
+def test_cli_usage_errors_exit_2(args, data_dir):
+    result = invoke(*args, "--data", str(data_dir))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1].startswith("Error")
+
+
+def test_cli_unknown_country_names_input_in_one_line():
+    result = subprocess.run([sys.executable, "-m", "briefgen", "build", "narnia"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "narnia" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_list_facts_disagreements(data_dir):
+    listed = invoke("list", "--data", str(data_dir), "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.output)
+    assert rows[0]["country"] == "BO" and rows[0]["energy_deal"] == 1
+    facts = invoke("facts", "Bolivia", "--data", str(data_dir), "--format", "json")
+    assert facts.exit_code == 0, facts.output
+    assert {r["category"] for r in json.loads(facts.output)} == {
+        "diplomatic_visit", "energy_deal", "military_cooperation"}
+    csv = invoke("facts", "bol", "--data", str(data_dir), "--format", "csv")
+    assert csv.output.splitlines()[0].startswith("id,status,category,date,title")
+    dis = invoke("disagreements", "BO", "--data", str(data_dir), "--format", "json")
+    assert json.loads(dis.output)[0]["kind"] == "value_conflict"
+
+
+def test_cli_check_valid_and_broken(data_dir):
+    ok = invoke("check", "--data", str(data_dir))
+    assert ok.exit_code == 0, ok.output
+    path = sheet_path(data_dir, "bo")
+    path.write_text(path.read_text().replace("category: energy_deal", "category: oil", 1))
+    bad = invoke("check", "--data", str(data_dir))
+    assert bad.exit_code == 1
+    assert f"{path}:" in bad.output and "is not one of" in bad.output
+    path.write_text("events: [\n")
+    unreadable = invoke("check", "--data", str(data_dir))
+    assert unreadable.exit_code == 2 and str(path) in unreadable.output
+    assert "Traceback" not in unreadable.output
+
+
+def test_cli_config_file_sets_defaults_and_flags_win(tmp_path, data_dir):
+    (tmp_path / "briefgen.toml").write_text(f'data = "{data_dir}"\npage_size = "Letter"\n')
+    runner = CliRunner()
+    import os
+
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        shown = runner.invoke(cli, ["config"])
+        assert shown.exit_code == 0, shown.output
+        assert f"data = '{data_dir}'  # briefgen.toml" in shown.output
+        assert "page_size = 'Letter'  # briefgen.toml" in shown.output
+        assert "handling = 'UNCLASSIFIED // FOR INTERNAL USE'  # default" in shown.output
+        listed = runner.invoke(cli, ["list", "--format", "json"])  # data from the file
+        assert listed.exit_code == 0, listed.output
+        missing = runner.invoke(cli, ["list", "--data", str(tmp_path / "nowhere")])
+        assert missing.exit_code == 2  # the flag wins
+        (tmp_path / "briefgen.toml").write_text('colour = "red"\n')
+        broken = runner.invoke(cli, ["config"])
+        assert broken.exit_code == 2 and "unknown setting(s) colour" in broken.output
+    finally:
+        os.chdir(old)
+
+
+def test_cli_help_imports_no_heavy_library():
+    code = (
+        "import sys\n"
+        "from briefgen.cli import cli\n"
+        "try:\n    cli.main(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('weasyprint', 'pandas', 'spacy') if m in sys.modules]\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "HEAVY=", result.stdout
