@@ -255,30 +255,38 @@ def check(countries: tuple[str, ...], data_dir: Path, corpus: Path | None) -> No
 # --------------------------------------------------------------------------- pipeline
 
 
-def run_pipeline(corpus: Path):
+def run_pipeline(corpus: Path, power: str = "russia", region: str = "latin_america"):
     """Ingest, extract and reconcile a corpus. RETURNS (documents, facts, reconciliation)."""
     from briefgen.extract import extract_corpus
     from briefgen.ingest import load_corpus
     from briefgen.reconcile import reconcile
 
     documents = load_corpus(corpus)
-    facts = list(extract_corpus(documents))
+    facts = list(extract_corpus(documents, power=power, region=region))
     result = reconcile(facts, documents)
     return documents, facts, result
+
+
+power_option = click.option("--power", default="russia", show_default=True,
+                            help="The power tracked: briefgen/lexicons/powers/<power>.yaml.")
+region_option = click.option("--region", default="latin_america", show_default=True,
+                             help="The countries covered: briefgen/lexicons/regions/<region>.yaml.")
 
 
 @cli.command()
 @corpus_option
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
               show_default=True)
-def extract(corpus: Path, fmt: str) -> None:
+@power_option
+@region_option
+def extract(corpus: Path, fmt: str, power: str, region: str) -> None:
     """Extract facts and disagreements from a corpus; print them (writes nothing).
 
     \b
     Example:
         briefgen extract --corpus ../shared/corpus --format json > facts.json
     """
-    documents, facts, result = run_pipeline(corpus)
+    documents, facts, result = run_pipeline(corpus, power, region)
     if fmt == "json":
         _echo_json({
             "documents": [d.summary() for d in documents],
@@ -304,7 +312,10 @@ def extract(corpus: Path, fmt: str) -> None:
 @click.argument("countries", nargs=-1)
 @data_option
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
-def update(corpus: Path, countries: tuple[str, ...], data_dir: Path, dry_run: bool) -> None:
+@power_option
+@region_option
+def update(corpus: Path, countries: tuple[str, ...], data_dir: Path, dry_run: bool, power: str,
+           region: str) -> None:
     """Run the pipeline and merge its proposals into the fact sheets.
 
     New events arrive as `proposed`; reviewed events and every field an analyst edited
@@ -317,10 +328,10 @@ def update(corpus: Path, countries: tuple[str, ...], data_dir: Path, dry_run: bo
     from briefgen.factsheets import update_sheets
 
     codes = _countries(countries) if countries else None
-    documents, _facts, result = run_pipeline(corpus)
+    documents, _facts, result = run_pipeline(corpus, power, region)
     sources = {d.id: d.to_source() for d in documents}
     changes = update_sheets(data_dir, result.events, result.disagreements, sources,
-                            countries=codes, dry_run=dry_run)
+                            power=power_name(power), countries=codes, dry_run=dry_run)
     for c in changes:
         state = "new sheet" if c.created else ("changed" if c.changed else "unchanged")
         click.echo(f"{c.country.lower()}: {state}: +{c.added} events, {c.grown} with new evidence, "
@@ -328,6 +339,16 @@ def update(corpus: Path, countries: tuple[str, ...], data_dir: Path, dry_run: bo
                    f"+{c.disagreements_added} disagreements, {len(c.kept)} analyst-reviewed kept")
     if dry_run:
         click.echo("dry run: nothing written", err=True)
+
+
+def power_name(power: str) -> str:
+    """The display name of a power lexicon ("russia" → "Russia")."""
+    try:
+        from briefgen.extract import load_lexicon
+
+        return load_lexicon(power=power).power_name
+    except (AttributeError, BriefgenError, FileNotFoundError):
+        return power.replace("_", " ").title()
 
 
 # --------------------------------------------------------------------------- corpus

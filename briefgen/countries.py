@@ -31,6 +31,9 @@ ALIASES = {
 }
 
 
+UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
 def normalise(name: str) -> str:
     """Upper case, accents stripped, punctuation and runs of spaces collapsed."""
     decomposed = unicodedata.normalize("NFKD", name)
@@ -85,6 +88,9 @@ def resolve_country(name: str) -> str:
     RETURNS (str): the alpha-2 code, e.g. "VE".
     Raises CountryError (exit 2) naming the input and suggesting close matches.
     """
+    if UNSAFE.search(name) or name.strip().startswith("."):
+        # never let something path-like reach a file name, even if it normalises to a code
+        raise CountryError(f"unknown country {name!r}: give an ISO code or a country name")
     key = normalise(name)
     code = _index().get(key)
     if code:
