@@ -61,6 +61,8 @@ ANALYST_FIELDS = ("title", "date", "summary", "notes", "confidence")
 #: Fields the tool derives and proposes; refreshed while they still hold its proposal.
 TOOL_FIELDS = ("title", "date", "date_range", "summary", "actors", "reliability", "credibility")
 #: On reviewed events only these derived fields may still follow the evidence.
+#: Stands in ``generated`` for a field the analyst has taken over.
+ANALYST_MARK = "analyst"
 DATE_FIELDS = ("date", "date_range", "reviewed", "published")
 REVIEWED_REFRESH = ("date_range", "actors", "reliability", "credibility")
 
@@ -512,7 +514,11 @@ def _refresh(entry: CommentedMap, values: dict[str, Any], allowed: Iterable[str]
         current = entry.get(key)
         untouched = generated.get(key) == fingerprint(current) or (key not in entry)
         if not untouched:
-            continue  # the analyst's value: keep it
+            # The analyst's value: keep it, and remember it is theirs even if they later
+            # type back what the tool once proposed.
+            if key in generated:
+                generated[key] = ANALYST_MARK
+            continue
         if fingerprint(current) != fingerprint(new):
             if new is None and key == "date_range":
                 entry.pop(key, None)

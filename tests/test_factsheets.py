@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from briefgen.errors import SheetError
 from briefgen.factsheets import (
+    ANALYST_MARK,
     check_quotes,
     dump_tree,
+    fingerprint,
     load_sheet,
     merge_sheet,
     read_tree,
@@ -226,7 +228,14 @@ def test_factsheets_property_updates_never_lose_analyst_fields(steps):
             entry = entries[a % len(entries)]
             value = data.draw(EDITABLE[b])
             entry[b] = value
-            analyst[(entry["id"], b)] = value
+            # The contract: a value is the analyst's once it differs from the tool's last
+            # proposal (or the field was taken over before); typing the proposal back
+            # before any update is no edit.
+            proposed = entry.get("generated", {}).get(b)
+            if proposed == ANALYST_MARK or proposed is None or proposed != fingerprint(value):
+                analyst[(entry["id"], b)] = value
+            else:
+                analyst.pop((entry["id"], b), None)
         elif entries and kind == "status":
             entry = entries[a % len(entries)]
             entry["status"] = b

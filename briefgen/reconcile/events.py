@@ -1,0 +1,428 @@
+"""Facts (one mention each) → Events (one real-world event each, with all its evidence).
+
+Two mentions are the same event when they share country and category, their dates are
+compatible, and what they are about overlaps: a specific identifier both name ("GLONASS",
+"T-72"), object classes both mention ("Tu-160 bombers" ~ "two strategic bombers", via
+the lexicon's object classes, weighted so generic ones count less), a two-word phrase
+that is not generic ("training centre") or close wording (rapidfuzz). Mentions join
+clusters greedily in order of publication, then clusters that turn out to be one event
+are joined. Mentions whose years differ merge only when they share a specific identifier
+and the category does not recur (visits do): that is one event reported with different
+dates, which disagreements.py turns into a value conflict.
+
+Event ids hash the country, category and anchor mention (the earliest published
+document's first mention), so adding a later article keeps every id; pass ``known`` to
+keep ids for events reviewed earlier whatever arrives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from briefgen.models import Document, Event, Fact, stable_id
+from briefgen.reconcile.lexicon import ReconcileLexicon, load_lexicon
+from briefgen.reconcile.sentences import words
+
+#: Wording similarity (0-100) above which two mentions with nothing else in common merge.
+FUZZ_SAME = 82
+#: Average similarity (0-1) a mention needs with a cluster's members to join it.
+JOIN = 0.5
+TITLE_CHARS = 80
+#: Similarity of two mentions sharing a two-word phrase that is not generic.
+PHRASE_SAME = 0.6
+#: Weight of a generic object class ("agreement") against a specific one ("bomber").
+GENERIC_WEIGHT = 1 / 3
+
+# model numbers (Tu-160), acronyms (GLONASS), multi-word proper names (Admiral Gorshkov)
+_IDENT = re.compile(
+    r"\b(?:[A-Z][A-Za-z]*-?\d+[A-Za-z]*|[A-Z]{3,}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)\b"
+)
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december"
+    " monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+@dataclass
+class Mention:
+    """A fact with what merging compares: year, objects, identifiers, words."""
+
+    fact: Fact
+    order: tuple
+    publisher: str
+    reliability: str
+    year: str | None
+    objects: frozenset[str]
+    idents: frozenset[str]
+    tokens: str
+    actors: frozenset[str]
+    phrases: frozenset[str] = frozenset()
+
+
+@dataclass
+class Cluster:
+    members: list[Mention] = field(default_factory=list)
+
+
+def publisher_of(doc: Document | None, doc_id: str) -> str:
+    """The independent publisher behind a document; a document without one is its own."""
+    if doc is not None and doc.publisher:
+        return re.sub(r"\W+", " ", doc.publisher).strip().lower()
+    return f"doc:{doc_id}"
+
+
+def objects_in(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
+    """The lexicon's object classes that ``text`` mentions ("bombers" → bomber)."""
+    return frozenset(cls for cls, terms in lexicon.objects.items() if terms.search(text))
+
+
+def identifiers_in(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
+    """Specific names in ``text`` (model numbers, acronyms, multi-word proper names).
+
+    Country and power names are not identities: every mention of a country's events has
+    them.
+    """
+    out = set()
+    for m in _IDENT.finditer(text):
+        ident = m.group(0).lower()
+        parts = set(re.findall(r"\w+", ident))
+        if parts <= (lexicon.country_words | lexicon.power_words | _MONTHS | lexicon.stopwords):
+            continue
+        if re.fullmatch(r"\d{4}", ident) or len(ident) < 3:
+            continue
+        out.add(ident)
+    return frozenset(out)
+
+
+def content_words(text: str, lexicon: ReconcileLexicon) -> str:
+    """The words of ``text`` that can tell one event from another, space-separated."""
+    # country and power names are in every mention of a country's events: no evidence
+    skip = lexicon.stopwords | lexicon.country_words | lexicon.power_words
+    return " ".join(w for w in words(text) if w not in skip and not w.isdigit() and len(w) > 2)
+
+
+def _phrases(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
+    """Adjacent content-word pairs ("training centre"), unless both words are generic."""
+    skip = lexicon.stopwords | lexicon.country_words | lexicon.power_words
+    tokens = words(text)
+    out = set()
+    for x, y in zip(tokens, tokens[1:], strict=False):
+        if x in skip or y in skip or x.isdigit() or y.isdigit() or len(x) < 3 or len(y) < 3:
+            continue
+        if x in lexicon.generic_words and y in lexicon.generic_words:
+            continue
+        out.add(f"{x} {y}")
+    return frozenset(out)
+
+
+def describe(fact: Fact, doc: Document | None, lexicon: ReconcileLexicon) -> Mention:
+    """The comparable features of one fact."""
+    q = fact.quote
+    text = " ".join(e.text for e in fact.evidence) + " " + fact.title
+    published = (doc.published if doc else None) or "9999"
+    # the power and the country are party to every event of the country: no evidence
+    actors = frozenset(
+        a.lower()
+        for a in fact.actors
+        if a and not lexicon.power.search(a) and not _is_country(a, fact.country, lexicon)
+    )
+    return Mention(
+        fact=fact,
+        order=(published, q.doc, q.start),
+        publisher=publisher_of(doc, q.doc),
+        reliability=(doc.reliability if doc else "F") or "F",
+        year=(fact.date or "")[:4] or None,
+        objects=objects_in(text, lexicon),
+        idents=identifiers_in(q.text, lexicon),
+        tokens=content_words(q.text, lexicon),
+        actors=actors,
+        phrases=_phrases(q.text, lexicon),
+    )
+
+
+def _drop_common_idents(mentions: list[Mention]) -> None:
+    """Forget identifiers seen under several countries or categories: those name sources
+    ("ITAR-TASS"), institutions or generic things, not one event."""
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for m in mentions:
+        for ident in m.idents:
+            seen.setdefault(ident, set()).add((m.fact.country, m.fact.category))
+    common = {ident for ident, keys in seen.items() if len(keys) > 1}
+    for m in mentions:
+        m.idents = m.idents - common
+
+
+def _is_country(name: str, code: str, lexicon: ReconcileLexicon) -> bool:
+    """True when ``name`` names the country itself (not one of its leaders)."""
+    plain = set(re.findall(r"\w+", name.lower()))
+    return plain <= lexicon.country_words and not any(
+        terms.search(name)
+        for c in lexicon.countries
+        if c.code == code
+        for terms in c.leaders.values()
+    )
+
+
+def dates_compatible(a: str | None, b: str | None, *, recurring: bool) -> bool:
+    """Two partial dates can name the same event: one unknown, or one a prefix of the other.
+
+    For recurring categories two different months of one year are different events; for
+    the others a month is often approximate, so one year is enough.
+    """
+    if not a or not b:
+        return True
+    if a[:4] != b[:4]:
+        return False
+    if not recurring:
+        return True
+    n = min(len(a), len(b))
+    return a[:n] == b[:n] or n <= 4
+
+
+def similarity(
+    a: Mention, b: Mention, *, recurring: bool = False, generic: frozenset[str] = frozenset()
+) -> float:
+    """How likely two mentions of one country and category are the same event (0-1).
+
+    For recurring categories (visits) a shared object class says nothing: every visit is
+    a visit.
+    """
+    if a.fact.quote.doc == b.fact.quote.doc and _overlaps(a, b):
+        return 1.0
+    score = 0.0
+    if a.idents & b.idents:
+        score = 1.0
+    elif a.objects & b.objects and not recurring:
+        # weighted Jaccard: a mention of tanks, ports and training is not one of ports
+        # alone, and sharing "an agreement" is weaker than sharing "bombers"
+        def weight(classes: frozenset[str]) -> float:
+            return sum(GENERIC_WEIGHT if c in generic else 1.0 for c in classes)
+
+        shared = a.objects & b.objects
+        score = 0.7 * weight(shared) / weight(a.objects | b.objects)
+        if shared - generic:
+            score += 0.3
+    ratio = _wording(a.tokens, b.tokens)
+    if ratio >= FUZZ_SAME:
+        score = max(score, ratio / 100)
+    if a.phrases & b.phrases:  # "training centre" in both
+        score = max(score, PHRASE_SAME)
+    if a.actors and b.actors and a.actors & b.actors:
+        score = min(1.0, score + 0.1)
+    return score
+
+
+def _wording(a: str, b: str) -> float:
+    """Wording similarity 0-100; a short text inside a long one is no proof of identity."""
+    if not a or not b:
+        return 0.0
+    if min(len(a.split()), len(b.split())) >= 5:
+        return fuzz.token_set_ratio(a, b)
+    return fuzz.token_sort_ratio(a, b)
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    qa, qb = a.fact.quote, b.fact.quote
+    return qa.start < qb.end and qb.start < qa.end
+
+
+def _can_join(m: Mention, cluster: Cluster, lexicon: ReconcileLexicon) -> float:
+    """Average similarity of ``m`` to the cluster, or 0 when a hard constraint fails."""
+    recurring = m.fact.category in lexicon.recurring_categories
+    scores = []
+    for other in cluster.members:
+        sim = similarity(m, other, recurring=recurring, generic=lexicon.generic_objects)
+        compatible = dates_compatible(m.fact.date, other.fact.date, recurring=recurring)
+        if not compatible:
+            # one event given different years: only a shared specific identifier says so
+            if recurring or not (m.idents & other.idents):
+                return 0.0
+        if recurring and m.actors and other.actors and not (m.actors & other.actors):
+            if not (m.fact.date and m.fact.date == other.fact.date):
+                return 0.0  # two visits by different people
+        scores.append(sim)
+    strongest = max(scores)
+    mean = sum(scores) / len(scores)
+    return mean if strongest >= JOIN and mean >= JOIN * 0.8 else 0.0
+
+
+def _link(a: Cluster, b: Cluster, lexicon: ReconcileLexicon) -> float:
+    """Average similarity between two clusters' members, 0 when any pair cannot be one
+    event (incompatible dates, different visitors)."""
+    scores = []
+    for m in b.members:
+        one = Cluster(a.members)
+        if _can_join(m, one, lexicon) == 0 and not _compatible_all(m, a, lexicon):
+            return 0.0
+        recurring = m.fact.category in lexicon.recurring_categories
+        scores += [
+            similarity(m, o, recurring=recurring, generic=lexicon.generic_objects)
+            for o in a.members
+        ]
+    strongest, mean = max(scores), sum(scores) / len(scores)
+    return mean if strongest >= JOIN and mean >= JOIN * 0.8 else 0.0
+
+
+def _compatible_all(m: Mention, cluster: Cluster, lexicon: ReconcileLexicon) -> bool:
+    """The hard constraints of _can_join alone: dates and visitors, not similarity."""
+    recurring = m.fact.category in lexicon.recurring_categories
+    for other in cluster.members:
+        if not dates_compatible(m.fact.date, other.fact.date, recurring=recurring) and (
+            recurring or not (m.idents & other.idents)
+        ):
+            return False
+        if (
+            recurring
+            and m.actors
+            and other.actors
+            and not (m.actors & other.actors)
+            and not (m.fact.date and m.fact.date == other.fact.date)
+        ):
+            return False
+    return True
+
+
+def _merge_clusters(clusters: list[Cluster], lexicon: ReconcileLexicon) -> list[Cluster]:
+    """Join clusters that a later mention showed to be one event (greedy assignment
+    can split "GPS station" and "GLONASS station" until a mention names both)."""
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(clusters):
+            for b in clusters[i + 1 :]:
+                first = a.members[0].fact
+                if (first.country, first.category) != (
+                    b.members[0].fact.country,
+                    b.members[0].fact.category,
+                ):
+                    continue
+                if _link(a, b, lexicon) > 0:
+                    a.members.extend(b.members)
+                    clusters.remove(b)
+                    merged = True
+                    break
+            if merged:
+                break
+    return clusters
+
+
+def _best_date(members: list[Mention]) -> tuple[str | None, tuple[str, str] | None]:
+    """The date most independent publishers give, and the range when they differ."""
+    dated = [m for m in members if m.fact.date]
+    if not dated:
+        return None, None
+    support: dict[str, set[str]] = {}
+    for m in dated:
+        support.setdefault(m.year or "", set()).add(m.publisher)
+    best_rel = {y: min(m.reliability for m in dated if m.year == y) for y in support}
+    year = sorted(support, key=lambda y: (-len(support[y]), best_rel[y], y))[0]
+    in_year = [m.fact.date for m in dated if m.year == year]
+    # the most specific date of that year that the others there do not contradict
+    counts = Counter(in_year)
+    date = sorted(counts, key=lambda d: (-len(d), -counts[d], d))[0]
+    if any(not date.startswith(d) for d in in_year):
+        date = year
+    distinct = sorted({m.fact.date for m in dated})
+    spread = [d for d in distinct if not any(o != d and o.startswith(d) for o in distinct)]
+    rng = (min(distinct), max(distinct)) if len(spread) > 1 else None
+    return date, rng
+
+
+def _title(members: list[Mention]) -> str:
+    best = sorted(members, key=lambda m: (m.reliability, -len(m.fact.actors), m.order))[0]
+    title = " ".join(best.fact.title.split())
+    if len(title) > TITLE_CHARS:
+        title = title[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return title
+
+
+def _build(cluster: Cluster, known: dict[tuple[str, int], str]) -> Event:
+    members = sorted(cluster.members, key=lambda m: m.order)
+    anchor = members[0].fact
+    event_id = next(
+        (
+            known[(m.fact.quote.doc, m.fact.quote.start)]
+            for m in members
+            if (m.fact.quote.doc, m.fact.quote.start) in known
+        ),
+        stable_id("e", anchor.country, anchor.category, anchor.quote.doc, anchor.quote.start),
+    )
+    date, rng = _best_date(members)
+    evidence, seen = [], set()
+    for m in sorted(members, key=lambda m: (m.fact.quote.doc, m.fact.quote.start)):
+        for q in m.fact.evidence:
+            if (q.doc, q.start, q.end) not in seen:
+                seen.add((q.doc, q.start, q.end))
+                evidence.append(q)
+    actors: list[str] = []
+    for m in members:
+        actors += [a for a in m.fact.actors if a not in actors]
+    return Event(
+        id=event_id,
+        country=anchor.country,
+        category=anchor.category,
+        title=_title(members),
+        date=date,
+        date_range=rng,
+        actors=actors,
+        evidence=evidence,
+        sources=len({q.doc for q in evidence}),
+        publishers=len({m.publisher for m in members}),
+        reliability=min(m.reliability for m in members),
+    )
+
+
+def merge_events(
+    facts: list[Fact],
+    documents: list[Document],
+    *,
+    lexicon: ReconcileLexicon | None = None,
+    known: Iterable[Event] = (),
+) -> list[Event]:
+    """Merge mentions of the same event into Events and set ``fact.event`` on each fact.
+
+    Args:
+        facts (list[Fact]): every extracted mention.
+        documents (list[Document]): their documents (publisher, date, reliability).
+        lexicon (ReconcileLexicon | None): default the English one.
+        known (Iterable[Event]): events from an earlier run; a new event holding any of
+            their evidence keeps that id.
+    RETURNS (list[Event]): sorted by country, category, date; credibility not yet set.
+    """
+    lexicon = lexicon or load_lexicon("en")
+    docs = {d.id: d for d in documents}
+    known_ids = {(q.doc, q.start): e.id for e in known for q in e.evidence}
+    mentions = [describe(f, docs.get(f.quote.doc), lexicon) for f in facts if f.evidence]
+    _drop_common_idents(mentions)
+    mentions.sort(key=lambda m: (m.fact.country, m.fact.category, m.order))
+    clusters: list[Cluster] = []
+    by_key: dict[tuple[str, str], list[Cluster]] = {}
+    for m in mentions:
+        candidates = by_key.setdefault((m.fact.country, m.fact.category), [])
+        scored = [(_can_join(m, c, lexicon), i) for i, c in enumerate(candidates)]
+        best = max(scored, default=(0.0, -1))
+        if best[0] > 0:
+            candidates[best[1]].members.append(m)
+        else:
+            cluster = Cluster([m])
+            candidates.append(cluster)
+            clusters.append(cluster)
+    clusters = _merge_clusters(clusters, lexicon)
+    events = []
+    used: set[str] = set()
+    for cluster in clusters:
+        event = _build(cluster, known_ids)
+        if event.id in used:  # two clusters claiming one known id: the later gets a fresh one
+            a = sorted(cluster.members, key=lambda m: m.order)[0].fact
+            event.id = stable_id("e", a.country, a.category, a.quote.doc, a.quote.start)
+        used.add(event.id)
+        for m in cluster.members:
+            m.fact.event = event.id
+        events.append(event)
+    events.sort(key=lambda e: (e.country, e.category, e.date or "9999", e.id))
+    return events

@@ -1,0 +1,336 @@
+"""Lexicons for reconciliation: YAML cue words → compiled matchers.
+
+Three kinds of data feed this stage, all under ``briefgen/lexicons/``:
+``languages/<lang>/reconcile.yaml`` (denial, hedge and assessment cues, object classes),
+``regions/*.yaml`` (countries with their names, demonyms, capitals, cities, leaders and
+companies, to say which country a sentence is about) and ``powers/*.yaml`` (the power's
+names, officials, companies and equipment). Region and power files belong to the
+extraction stage; they are read defensively, so a missing or partial file only narrows
+what is found. A broken reconcile.yaml raises ConfigError naming the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.errors import ConfigError
+
+log = logging.getLogger("briefgen.reconcile")
+
+
+class Terms:
+    """A list of words and phrases compiled into one case-insensitive whole-word regex.
+
+    A space in a term matches any run of whitespace (articles wrap lines); a trailing
+    ``*`` matches any word ending.
+    """
+
+    def __init__(self, terms: list[str] | tuple[str, ...] = (), *, hyphen_bound: bool = True):
+        self.terms = tuple(t for t in (str(x).strip() for x in terms) if t)
+        if not self.terms:
+            self.regex = None
+            return
+        parts = []
+        # longest first, so "rather than" wins over "than"
+        for term in sorted(set(self.terms), key=lambda t: (-len(t), t)):
+            stem = term.rstrip("*")
+            # a straight apostrophe in a term matches the typographic one too
+            body = r"\s+".join(re.escape(w) for w in stem.split()).replace("'", "['’]")
+            parts.append(body + (r"[\w-]*" if term.endswith("*") else ""))
+        # "non-interference" is not "interference"; but "Russo-Venezuelan" is Venezuelan
+        before = r"(?<![\w-])" if hyphen_bound else r"(?<!\w)"
+        self.regex = re.compile(before + "(?:" + "|".join(parts) + r")(?![\w])", re.I)
+
+    def __bool__(self) -> bool:
+        return self.regex is not None
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        return list(self.regex.finditer(text)) if self.regex else []
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.regex.search(text) if self.regex else None
+
+
+@dataclass
+class Country:
+    """What the region lexicon says about one country: its code and the words naming it."""
+
+    code: str
+    terms: Terms
+    leaders: dict[str, Terms] = field(default_factory=dict)  # name → its spellings
+
+
+@dataclass
+class Question:
+    """An assessment question ("economic or political motives") and its sides' terms."""
+
+    key: str
+    topic: str
+    sides: dict[str, Terms]
+    needs_marker: bool = True
+    regional: bool = False  # region-wide judgments count against each country's
+
+
+@dataclass
+class ReconcileLexicon:
+    """Everything reconciliation reads from the lexicons, compiled once."""
+
+    language: str
+    abbreviations: frozenset[str]
+    stopwords: frozenset[str]
+    objects: dict[str, Terms]
+    recurring_categories: frozenset[str]
+    generic_objects: frozenset[str]
+    generic_words: frozenset[str]  # words that pair into no identity ("military equipment")
+    milestones: dict[str, Terms]
+    failed_markers: Terms
+    denial_cues: Terms
+    denial_phrases: Terms
+    denial_statement: Terms
+    statement_window: int
+    denial_parties: Terms
+    contrast: Terms
+    points_back: Terms
+    concessive: Terms
+    hedges: Terms
+    markers: Terms
+    relationship: Terms
+    reversers: Terms
+    neutral: Terms
+    foils: Terms
+    reverse_window: int
+    questions: list[Question]
+    countries: list[Country]
+    power: Terms  # the power's names, demonyms, officials and companies
+    power_words: frozenset[str]  # the same, as lower-case words (not identities of events)
+    country_words: frozenset[str]
+
+
+def _strings(node: Any) -> list[str]:
+    """Every name in a lexicon entry: plain strings, lists, {name:/names:} dicts, by language."""
+    if node is None:
+        return []
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list | tuple):
+        return [s for item in node for s in _strings(item)]
+    if isinstance(node, dict):
+        if "name" in node or "names" in node or "aliases" in node:
+            return (
+                _strings(node.get("name"))
+                + _strings(node.get("names"))
+                + _strings(node.get("aliases"))
+            )
+        return [s for value in node.values() for s in _strings(value)]
+    return []
+
+
+def _read_yaml(path: Path | Any, *, required: bool) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        if required:
+            raise ConfigError(f"{path}: lexicon not found; reinstall briefgen") from None
+        return {}
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        if required:
+            raise ConfigError(f"{path}: not valid YAML ({exc}); fix the file") from None
+        log.warning("%s: not valid YAML, ignored by reconcile (%s)", path, exc)
+        return {}
+    if not isinstance(data, dict):
+        if required:
+            raise ConfigError(f"{path}: expected a mapping at the top level")
+        return {}
+    return data
+
+
+def _lexicon_root() -> Any:
+    return resources.files("briefgen") / "lexicons"
+
+
+def _yaml_files(folder: Any, stem: str | None = None) -> list[Any]:
+    """The YAML files of ``folder``: all of them, or only ``<stem>.yaml``."""
+    try:
+        files = sorted(
+            (f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name
+        )
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    if stem is None:
+        return files
+    chosen = [f for f in files if f.name == f"{stem}.yaml"]
+    if not chosen:
+        log.warning(
+            "%s/%s.yaml not found: reconcile reads no %s lexicon", folder, stem, folder.name
+        )
+    return chosen
+
+
+def _read_countries(root: Any, region: str | None) -> list[Country]:
+    countries: list[Country] = []
+    for file in _yaml_files(root / "regions", region):
+        for entry in _read_yaml(file, required=False).get("countries") or []:
+            if not isinstance(entry, dict) or not entry.get("code"):
+                continue
+            leaders = {}
+            for leader in entry.get("leaders") or []:
+                spellings = _with_plain(_strings(leader))
+                if spellings:
+                    leaders[spellings[0]] = Terms(spellings)
+            words = []
+            for key in ("names", "demonyms", "capitals", "cities", "companies", "name", "leaders"):
+                words += _strings(entry.get(key))
+            countries.append(
+                Country(
+                    str(entry["code"]).upper(),
+                    Terms(_with_plain(words), hyphen_bound=False),
+                    leaders,
+                )
+            )
+    return countries
+
+
+def _read_power(root: Any, power: str | None) -> tuple[list[str], list[str], dict[str, list[str]]]:
+    """The power's (names and people, companies, equipment by object class)."""
+    names: list[str] = []
+    companies: list[str] = []
+    equipment: dict[str, list[str]] = {}
+    for file in _yaml_files(root / "powers", power):
+        data = _read_yaml(file, required=False)
+        for key in ("names", "name", "demonyms", "officials", "capital", "capitals"):
+            names += _strings(data.get(key))
+        companies += _strings(data.get("companies"))
+        if isinstance(data.get("equipment"), dict):  # {object class: [model names]}
+            for cls, terms in data["equipment"].items():
+                equipment.setdefault(str(cls), []).extend(_strings(terms))
+    return names, companies, equipment
+
+
+def _plain(term: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", term)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _with_plain(terms: list[str]) -> list[str]:
+    """Terms plus their accent-free spellings (texts often drop accents: Chavez)."""
+    return list(dict.fromkeys(terms + [_plain(t) for t in terms]))
+
+
+def _expand_power(terms: list[str], power_names: list[str]) -> list[str]:
+    """Terms with ``{power}`` written out once per name of the power (none: dropped)."""
+    out = []
+    for term in terms:
+        if "{power}" in term:
+            out += [term.replace("{power}", name) for name in power_names]
+        else:
+            out.append(term)
+    return out
+
+
+def _terms(data: dict[str, Any], key: str) -> Terms:
+    return Terms(_strings(data.get(key)))
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(
+    language: str = "en",
+    root: str | None = None,
+    *,
+    power: str | None = None,
+    region: str | None = None,
+) -> ReconcileLexicon:
+    """Load and compile the reconciliation lexicon for ``language``.
+
+    Args:
+        language (str): folder under lexicons/languages/.
+        power (str | None): powers/<power>.yaml only (default: every power file).
+        region (str | None): regions/<region>.yaml only (default: every region file).
+        root (str | None): another lexicons folder (tests) for regions/ and powers/, and
+            for languages/ when it has one; default the packaged lexicons.
+    RETURNS (ReconcileLexicon): compiled matchers.
+    Raises ConfigError when the language's reconcile.yaml is missing or broken.
+    """
+    base = Path(root) if root else _lexicon_root()
+    path = base / "languages" / language / "reconcile.yaml"
+    if root and not path.is_file():  # a test root may hold only regions/ and powers/
+        path = _lexicon_root() / "languages" / language / "reconcile.yaml"
+    data = _read_yaml(path, required=True)
+    denial = data.get("denial") or {}
+    assessment = data.get("assessment") or {}
+    countries = _read_countries(base, region)
+    power_names, power_companies, equipment = _read_power(base, power)
+    power_names = _with_plain(power_names)
+    objects = {str(k): list(_strings(v)) for k, v in (data.get("objects") or {}).items()}
+    for cls, terms in equipment.items():
+        objects.setdefault(cls, []).extend(terms)
+    questions = []
+    for key, spec in (assessment.get("questions") or {}).items():
+        sides = {
+            str(s): Terms(_expand_power(_strings(t), power_names))
+            for s, t in (spec.get("sides") or {}).items()
+        }
+        if len(sides) != 2:
+            raise ConfigError(f"{path}: assessment.questions.{key}.sides needs exactly two sides")
+        questions.append(
+            Question(
+                str(key),
+                str(spec.get("topic") or key),
+                sides,
+                bool(spec.get("needs_marker", True)),
+                bool(spec.get("regional", False)),
+            )
+        )
+    country_words = {
+        w.lower() for c in countries for t in c.terms.terms for w in re.findall(r"\w+", t)
+    }
+    return ReconcileLexicon(
+        language=language,
+        abbreviations=frozenset(a.lower().rstrip(".") for a in _strings(data.get("abbreviations"))),
+        stopwords=frozenset(w.lower() for w in _strings(data.get("stopwords"))),
+        objects={k: Terms(v) for k, v in objects.items()},
+        recurring_categories=frozenset(_strings(data.get("recurring_categories"))),
+        generic_objects=frozenset(_strings(data.get("generic_objects"))),
+        generic_words=frozenset(
+            w.lower()
+            for w in _strings(data.get("generic_words"))
+            + [
+                t
+                for c in _strings(data.get("generic_objects"))
+                for t in _strings((data.get("objects") or {}).get(c))
+            ]
+            for w in re.findall(r"\w+", w)
+        ),
+        milestones={str(k): Terms(_strings(v)) for k, v in (data.get("milestones") or {}).items()},
+        failed_markers=_terms(data, "failed_markers"),
+        denial_cues=_terms(denial, "cues"),
+        denial_phrases=_terms(denial, "phrases"),
+        denial_statement=_terms(denial, "statement"),
+        statement_window=int(denial.get("statement_window", 6)),
+        denial_parties=_terms(denial, "parties"),
+        contrast=_terms(denial, "contrast"),
+        points_back=_terms(denial, "points_back"),
+        concessive=_terms(denial, "concessive"),
+        hedges=_terms(data, "hedges"),
+        markers=_terms(assessment, "markers"),
+        relationship=_terms(assessment, "relationship"),
+        reversers=_terms(assessment, "reversers"),
+        neutral=_terms(assessment, "neutral"),
+        foils=_terms(assessment, "foils"),
+        reverse_window=int(assessment.get("reverse_window", 0)),
+        questions=questions,
+        countries=countries,
+        power=Terms(power_names + _with_plain(power_companies), hyphen_bound=False),
+        power_words=frozenset(w.lower() for n in power_names for w in re.findall(r"\w+", n)),
+        country_words=frozenset(country_words),
+    )

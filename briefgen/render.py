@@ -1,0 +1,656 @@
+"""Render: FactSheet → briefing as standalone HTML, embeddable HTML fragment, or PDF.
+
+One Jinja environment (autoescape on, StrictUndefined) renders every format from the same
+templates; render.py only builds the context (which events show, citation numbers, the
+timeline's geometry) and the templates do all formatting. The PDF is the standalone page
+typeset by WeasyPrint with a paged-media stylesheet, a URL fetcher that refuses the
+network, and dates and identifiers pinned so identical input gives identical bytes under
+SOURCE_DATE_EPOCH.
+
+Templates are looked up in the user's directory first, then the defaults; overrides can
+``{% extends "default:<name>" %}``. See docs/templates.md for the blocks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from briefgen import __version__
+from briefgen.countries import country_name
+from briefgen.errors import RenderError
+from briefgen.models import CATEGORIES, CATEGORY_LABELS, Event, FactSheet, Quote, Source
+
+log = logging.getLogger("briefgen.render")
+
+FORMATS = ("pdf", "html", "fragment")
+PAGE_SIZES = ("A4", "Letter")
+DEFAULT_HANDLING = "UNCLASSIFIED // FOR INTERNAL USE"
+
+#: Admiralty (NATO STANAG 2511) scale: source reliability A–F, information credibility 1–6.
+RELIABILITY_WORDS = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY_WORDS = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+DISAGREEMENT_LABELS = {
+    "value_conflict": "Conflicting figures",
+    "reported_dispute": "Reported dispute",
+    "assessment_conflict": "Conflicting assessments",
+}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten", "eleven", "twelve")
+
+# Timeline geometry, in SVG user units (the viewBox scales it to the column width).
+TL_WIDTH, TL_LABEL, TL_LANE, TL_TOP, TL_AXIS = 720, 150, 30, 8, 26
+
+
+@dataclass
+class RenderOptions:
+    """How to render a briefing.
+
+    page_size (str): "A4" or "Letter" (PDF only).
+    handling (str): handling line printed at the top and on every PDF page.
+    include_proposed (bool): also show unreviewed (proposed) events, marked as a draft.
+    templates_dir (Path | None): directory of template overrides, searched first.
+    generated (date | None): date printed as the briefing's date; None → SOURCE_DATE_EPOCH
+        or today.
+    extra (dict): free values for template overrides, available as ``extra``.
+    """
+
+    page_size: str = "A4"
+    handling: str = DEFAULT_HANDLING
+    include_proposed: bool = False
+    templates_dir: Path | None = None
+    generated: date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _source_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise RenderError(f"SOURCE_DATE_EPOCH={value!r}: not a whole number of seconds; "
+                          "set it to a Unix timestamp or unset it") from None
+
+
+def resolve_timestamp(options: RenderOptions) -> datetime:
+    """The moment recorded in metadata: SOURCE_DATE_EPOCH, else the option's date, else now."""
+    epoch = _source_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, UTC)
+    if options.generated is not None:
+        return datetime(options.generated.year, options.generated.month,
+                        options.generated.day, tzinfo=UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def resolve_date(options: RenderOptions) -> date:
+    """The briefing's printed date: the option, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    if options.generated is not None:
+        return options.generated
+    return resolve_timestamp(options).date()
+
+
+def parse_partial_date(value: str | None) -> tuple[int, int | None, int | None] | None:
+    """"2024-03-05" → (2024, 3, 5); "2024-03" → (2024, 3, None); junk or None → None."""
+    if not value or not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return int(year), int(month) if month else None, int(day) if day else None
+
+
+def format_date(value: str | None) -> str:
+    """An ISO partial date as a reader writes it: "5 March 2024", "March 2024", "2024"."""
+    parts = parse_partial_date(value)
+    if parts is None:
+        return value or "Undated"
+    year, month, day = parts
+    if month is None:
+        return str(year)
+    if day is None:
+        return f"{MONTHS[month - 1]} {year}"
+    return f"{day} {MONTHS[month - 1]} {year}"
+
+
+def format_range(start: str, end: str) -> str:
+    """A date range without repeating what both ends share: "3–5 March 2024"."""
+    a, b = parse_partial_date(start), parse_partial_date(end)
+    if a is None or b is None or None in a or None in b:
+        return f"{format_date(start)} – {format_date(end)}"
+    if a[0] == b[0] and a[1] == b[1]:
+        return f"{a[2]}–{b[2]} {MONTHS[a[1] - 1]} {a[0]}"
+    if a[0] == b[0]:
+        return f"{a[2]} {MONTHS[a[1] - 1]} – {b[2]} {MONTHS[b[1] - 1]} {a[0]}"
+    return f"{format_date(start)} – {format_date(end)}"
+
+
+def _sort_key(value: str | None) -> tuple[int, int, int, int]:
+    parts = parse_partial_date(value)
+    if parts is None:
+        return (1, 9999, 99, 99)  # undated events go last
+    year, month, day = parts
+    return (0, year, month or 0, day or 0)
+
+
+def _year_fraction(value: str | None, *, end: bool = False) -> float | None:
+    """A partial date as a fractional year; imprecise dates sit mid-period (or at its end)."""
+    parts = parse_partial_date(value)
+    if parts is None:
+        return None
+    year, month, day = parts
+    if month is None:
+        return year + (1.0 if end else 0.5)
+    if day is None:
+        return year + (month - (0 if end else 0.5)) / 12
+    return year + (month - 1) / 12 + (day - 0.5) / 365
+
+
+def _event_start(event: Event) -> str | None:
+    return event.date_range[0] if event.date_range else event.date
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def _number_word(n: int, capital: bool = False) -> str:
+    word = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+    return word[:1].upper() + word[1:] if capital else word
+
+
+def _plural(n: int, singular: str, plural: str | None = None) -> str:
+    return singular if n == 1 else (plural or singular + "s")
+
+
+def shown_statuses(options: RenderOptions) -> tuple[str, ...]:
+    """Event and disagreement statuses a briefing shows under these options."""
+    return ("accepted", "edited", "proposed") if options.include_proposed else ("accepted",
+                                                                                "edited")
+
+
+class _Citations:
+    """Numbers sources in order of first citation, as a reader meets them."""
+
+    def __init__(self, sheet: FactSheet, anchor) -> None:
+        self.sheet = sheet
+        self.anchor = anchor
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, quote: Quote) -> dict[str, Any]:
+        number = self.numbers.setdefault(quote.doc, len(self.numbers) + 1)
+        return {"number": number, "href": "#" + self.anchor("src", quote.doc),
+                "doc": quote.doc, "start": quote.start, "end": quote.end, "text": quote.text}
+
+    def sources(self) -> list[dict[str, Any]]:
+        entries = []
+        for doc, number in sorted(self.numbers.items(), key=lambda kv: kv[1]):
+            source = self.sheet.sources.get(doc)
+            if source is None:
+                log.warning("%s: cited document %s has no entry under sources; listing it "
+                            "by id (run `briefgen update` to refresh the fact sheet)",
+                            self.sheet.country, doc)
+                source = Source(doc=doc)
+            entries.append(_source_entry(source, number, self.anchor("src", doc)))
+        return entries
+
+
+def _source_entry(source: Source, number: int, anchor: str) -> dict[str, Any]:
+    reliability = (source.reliability or "F").upper()
+    return {
+        "number": number,
+        "id": anchor,
+        "doc": source.doc,
+        "title": source.title,
+        "author": source.author,
+        "publisher": source.publisher,
+        "published": format_date(source.published) if source.published else None,
+        "kind": source.kind,
+        "url": source.url if source.url and re.match(r"https?://", source.url) else None,
+        "reliability": reliability,
+        "reliability_words": RELIABILITY_WORDS.get(reliability, "not graded"),
+    }
+
+
+def _event_context(event: Event, cites: _Citations, anchor) -> dict[str, Any]:
+    if event.date_range:
+        when = format_range(*event.date_range)
+    else:
+        when = format_date(event.date)
+    credibility = int(event.credibility) if str(event.credibility).isdigit() else 6
+    reliability = (event.reliability or "F").upper()
+    return {
+        "id": anchor("event", event.id),
+        "event_id": event.id,
+        "category": event.category,
+        "title": event.title,
+        "date": when,
+        "iso_date": _event_start(event),
+        "summary": event.summary,
+        "actors": list(event.actors),
+        "notes": event.notes,
+        "confidence": event.confidence,
+        "unreviewed": event.status == "proposed",
+        "grade": f"{reliability}{credibility}",
+        "grade_words": (f"source {RELIABILITY_WORDS.get(reliability, 'not graded')}; "
+                        f"information {CREDIBILITY_WORDS.get(credibility, 'not graded')}"),
+        "grade_class": ("strong" if credibility <= 2 else "fair" if credibility == 3
+                        else "weak"),
+        "sources": event.sources,
+        "publishers": event.publishers,
+        "evidence": [cites.cite(q) for q in event.evidence],
+    }
+
+
+def _overview(events: list[Event]) -> dict[str, Any]:
+    """Counts, time span and main actors of one category, for its opening sentence."""
+    dated = sorted((e for e in events if _event_start(e)), key=lambda e: _sort_key(
+        _event_start(e)))
+    ends = [e.date_range[1] if e.date_range else e.date for e in dated]
+    actors = Counter(a for e in events for a in dict.fromkeys(e.actors))
+    docs = {q.doc for e in events for q in e.evidence}
+    return {
+        "count": len(events),
+        "count_words": _number_word(len(events), capital=True),
+        "noun": _plural(len(events), "event"),
+        "first": format_date(_event_start(dated[0])) if dated else None,
+        "last": format_date(max(ends, key=_sort_key)) if dated else None,
+        # "on 9 March 2023" but "in March 2023" when the only date is one day.
+        "preposition": "on" if dated and (parse_partial_date(_event_start(dated[0])) or
+                                          (0, None, None))[2] else "in",
+        "undated": len(events) - len(dated),
+        "actors": [{"name": name, "count": n} for name, n in actors.most_common(3)],
+        "unreviewed": sum(e.status == "proposed" for e in events),
+        "documents": len(docs),
+    }
+
+
+def _timeline(events: list[Event], anchor) -> dict[str, Any] | None:
+    """Geometry of the inline SVG timeline: one lane per category, ticks per year."""
+    marks = []
+    for event in events:
+        start = _year_fraction(_event_start(event))
+        if start is None:
+            continue
+        end = _year_fraction(event.date_range[1], end=True) if event.date_range else None
+        marks.append((event, start, end))
+    if not marks:
+        return None
+    low = min(m[1] for m in marks)
+    high = max(m[2] or m[1] for m in marks)
+    first, last = int(low), int(high) + 1
+    if last - first < 2:
+        last = first + 2
+    span = last - first
+    plot = TL_WIDTH - TL_LABEL - 12
+
+    def x(year: float) -> float:
+        return round(TL_LABEL + (year - first) / span * plot, 1)
+
+    step = 1 if span <= 12 else 2 if span <= 24 else 5
+    ticks = [{"x": x(y), "label": str(y)} for y in range(first, last + 1)
+             if (y - first) % step == 0]
+    lanes = []
+    for index, category in enumerate(CATEGORIES):
+        y = TL_TOP + index * TL_LANE + TL_LANE / 2
+        lane_marks = []
+        for event, start, end in marks:
+            if event.category != category:
+                continue
+            precise = parse_partial_date(_event_start(event))
+            lane_marks.append({
+                "x": x(start), "x2": x(end) if end else None, "y": y,
+                "href": "#" + anchor("event", event.id),
+                "label": f"{format_date(_event_start(event))}: {event.title}",
+                "approximate": precise is not None and precise[1] is None,
+                "unreviewed": event.status == "proposed",
+            })
+        count = sum(1 for e, _s, _e in marks if e.category == category)
+        lanes.append({"category": category, "label": CATEGORY_LABELS[category], "y": y,
+                      "count": count, "marks": lane_marks, "index": index})
+    height = TL_TOP + len(lanes) * TL_LANE + TL_AXIS
+    return {"width": TL_WIDTH, "height": height, "label_width": TL_LABEL,
+            "axis_y": TL_TOP + len(lanes) * TL_LANE, "plot_end": TL_WIDTH - 12,
+            "ticks": ticks, "lanes": lanes, "first": first, "last": last,
+            "undated": len(events) - len(marks)}
+
+
+def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = False,
+                  medium: str = "screen") -> dict[str, Any]:
+    """Everything the templates need, already filtered, numbered and formatted.
+
+    sheet (FactSheet): the reviewed fact sheet.
+    options (RenderOptions): rendering options.
+    fragment (bool): headings one level down, for embedding under a host page's h1.
+    medium (str): "screen" (HTML) or "pdf".
+    RETURNS (dict): the template context.
+    """
+    cc = sheet.country.lower()
+
+    def anchor(*parts: str) -> str:
+        # Every id carries the country prefix, so a fragment cannot collide with its host.
+        return "-".join(["briefgen", cc, *(_slug(p) for p in parts)])
+
+    statuses = shown_statuses(options)
+    for event in sheet.events:
+        if event.category not in CATEGORIES and event.status in statuses:
+            log.warning("%s: event %s has unknown category %r; it is left out of the briefing",
+                        sheet.country, event.id, event.category)
+    shown = [e for e in sheet.events
+             if e.status in statuses and not e.stale and e.category in CATEGORIES]
+    shown.sort(key=lambda e: (_sort_key(_event_start(e)), e.title))
+    hidden = [e for e in sheet.events if e not in shown]
+    cites = _Citations(sheet, anchor)
+    sections = []
+    for category in CATEGORIES:
+        events = [e for e in shown if e.category == category]
+        sections.append({
+            "category": category,
+            "title": CATEGORY_LABELS[category],
+            "id": anchor("section", category),
+            "overview": _overview(events),
+            "events": [_event_context(e, cites, anchor) for e in events],
+        })
+    disagreements = []
+    for item in sheet.disagreements:
+        if item.status not in statuses:
+            continue
+        disagreements.append({
+            "id": anchor("disagreement", item.id),
+            "topic": item.topic,
+            "kind": item.kind,
+            "kind_label": DISAGREEMENT_LABELS.get(item.kind, item.kind.replace("_", " ")),
+            "notes": item.notes,
+            "unreviewed": item.status == "proposed",
+            "claims": [{"position": c.position, "cite": cites.cite(c.quote)}
+                       for c in item.claims],
+        })
+    kinds = Counter(d["kind_label"] for d in disagreements)
+    by_id = {e.id: e for e in shown}
+    judgments = [{
+        "text": k.text,
+        "confidence": (k.confidence or "").lower(),
+        "events": [{"href": "#" + anchor("event", i), "title": by_id[i].title}
+                   for i in k.events if i in by_id],
+    } for k in sheet.key_judgments]
+    sources = cites.sources()
+    stamp = resolve_timestamp(options)
+    day = resolve_date(options)
+    country = country_name(sheet.country)
+    heading_base = 2 if fragment else 1
+    reliability_counts = Counter(s["reliability"] for s in sources)
+    return {
+        "cc": cc,
+        "country_code": sheet.country.upper(),
+        "country": country,
+        "power": sheet.power,
+        "title": f"{country}: {sheet.power}\u2019s engagement",
+        "subject": (f"Country briefing on {sheet.power}\u2019s diplomatic, military and "
+                    f"energy engagement with {country}"),
+        "keywords": ", ".join([country, sheet.power, *CATEGORY_LABELS.values(),
+                               "country briefing"]),
+        "author": sheet.reviewer or "briefgen",
+        "generated": f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+        "generated_iso": day.isoformat(),
+        "timestamp": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "reviewer": sheet.reviewer,
+        "reviewed": format_date(sheet.reviewed) if sheet.reviewed else None,
+        "handling": options.handling,
+        "draft": options.include_proposed,
+        "fragment": fragment,
+        "medium": medium,
+        "page_size": "letter" if options.page_size.lower() == "letter" else "A4",
+        "h": {"title": heading_base, "section": heading_base + 1, "item": heading_base + 2},
+        "bottom_line": sheet.bottom_line,
+        "outlook": sheet.outlook,
+        "key_judgments": judgments,
+        "sections": sections,
+        "disagreements": disagreements,
+        "disagreement_summary": [{"label": k, "count": n} for k, n in sorted(kinds.items())],
+        "disagreement_section_id": anchor("section", "disagreements"),
+        "timeline": _timeline(shown, anchor),
+        "sources": sources,
+        "reliability_counts": [{"grade": g, "count": reliability_counts[g],
+                                "words": RELIABILITY_WORDS[g]}
+                               for g in RELIABILITY_WORDS if reliability_counts[g]],
+        "uncited_sources": max(0, len(set(sheet.sources) - {s["doc"] for s in sources})),
+        "events_shown": len(shown),
+        "events_hidden": len(hidden),
+        "events_stale": sum(1 for e in sheet.events if e.stale or e.status == "stale"),
+        "reliability_words": RELIABILITY_WORDS,
+        "credibility_words": CREDIBILITY_WORDS,
+        "version": __version__,
+        "extra": options.extra,
+    }
+
+
+# --------------------------------------------------------------------------- Jinja
+
+
+def default_templates_dir() -> Path:
+    """The shipped templates: briefgen/templates in a wheel, the repo's templates/ otherwise."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[1] / "templates"
+
+
+def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
+    """The one Jinja environment: user overrides first, defaults also under "default:".
+
+    templates_dir (Path | None): the organisation's override directory.
+    RETURNS (jinja2.Environment): autoescaping, StrictUndefined environment.
+    """
+    default = default_templates_dir()
+    if not (default / "briefing.html").is_file():
+        raise RenderError(f"{default}: default templates missing; reinstall briefgen")
+    search = [str(default)]
+    if templates_dir is not None:
+        if not Path(templates_dir).is_dir():
+            raise RenderError(f"{templates_dir}: not a directory; pass --templates DIR "
+                              "holding your template overrides")
+        search.insert(0, str(templates_dir))
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(search),
+        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default))}, delimiter=":"),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["number_word"] = _number_word
+    env.filters["plural"] = _plural
+    env.filters["date"] = format_date
+    return env
+
+
+def _render_template(sheet: FactSheet, options: RenderOptions, names: list[str],
+                     context: dict[str, Any]) -> str:
+    env = make_environment(options.templates_dir)
+    try:
+        template = env.select_template(names)
+        return template.render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template {exc.name} not found in {options.templates_dir or ''} "
+                          f"or {default_templates_dir()}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: "
+                          f"{exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{sheet.country.lower()} briefing: template uses an undefined "
+                          f"value ({exc.message}); fix the template or its override") from None
+
+
+def render_html(sheet: FactSheet, options: RenderOptions | None = None, *,
+                fragment: bool = False) -> str:
+    """The briefing as HTML.
+
+    sheet (FactSheet): the reviewed fact sheet.
+    options (RenderOptions | None): rendering options (defaults when None).
+    fragment (bool): False → a standalone page (inline CSS and SVG, no scripts);
+        True → one ``<div class="briefgen">`` with CSS scoped under ``.briefgen``.
+    RETURNS (str): the HTML text.
+    """
+    options = options or RenderOptions()
+    cc = sheet.country.lower()
+    names = ([f"fragment-{cc}.html", "fragment.html"] if fragment
+             else [f"briefing-{cc}.html", "briefing.html"])
+    context = build_context(sheet, options, fragment=fragment, medium="screen")
+    return _render_template(sheet, options, names, context)
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def _url_fetcher(allowed: list[Path]):
+    """A WeasyPrint fetcher that serves data: URLs and the package's own files, nothing else."""
+    from weasyprint.urls import URLFetcher
+
+    roots = [p.resolve() for p in allowed]
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:"):
+                from urllib.request import url2pathname
+
+                path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
+                if any(path.is_relative_to(root) for root in roots):
+                    return super().fetch(url, headers)
+            raise ValueError(f"briefgen renders offline; refused to fetch {url}")
+
+    return LocalOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+
+
+def layout_pdf(sheet: FactSheet, options: RenderOptions | None = None):
+    """Typeset the briefing with WeasyPrint without writing it (tests inspect the pages).
+
+    sheet (FactSheet): the reviewed fact sheet.
+    options (RenderOptions | None): rendering options (defaults when None).
+    RETURNS (tuple[weasyprint.Document, str]): the laid-out document and its HTML.
+    """
+    options = options or RenderOptions()
+    if options.page_size not in PAGE_SIZES:
+        raise RenderError(f"page size {options.page_size!r}: choose A4 or Letter")
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: Pango missing from the system
+        raise RenderError(f"PDF output needs WeasyPrint and Pango ({exc}); install the "
+                          "system packages listed in the README or use --format html") from None
+    cc = sheet.country.lower()
+    context = build_context(sheet, options, medium="pdf")
+    html = _render_template(sheet, options, [f"briefing-{cc}.html", "briefing.html"], context)
+    assets = Path(__file__).parent / "assets"
+    allowed = [assets, default_templates_dir()]
+    if options.templates_dir:
+        allowed.append(Path(options.templates_dir))
+    base = (assets if assets.is_dir() else default_templates_dir()).resolve().as_uri() + "/"
+    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=_url_fetcher(allowed))
+    return document.render(pdf_tags=True), html
+
+
+def render_pdf(sheet: FactSheet, options: RenderOptions | None = None) -> bytes:
+    """The briefing as a tagged PDF typeset by WeasyPrint from the standalone page's templates.
+
+    sheet (FactSheet): the reviewed fact sheet.
+    options (RenderOptions | None): rendering options (defaults when None).
+    RETURNS (bytes): the PDF; byte-identical for identical input when SOURCE_DATE_EPOCH
+        (or options.generated) is set.
+    """
+    document, html = layout_pdf(sheet, options)
+    # The file identifier hashes the input, so a re-render of the same HTML is byte-identical.
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    return document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
+                   options: RenderOptions | None = None) -> dict[str, Path]:
+    """Render the requested formats and write them atomically into out_dir.
+
+    sheet (FactSheet): the reviewed fact sheet.
+    out_dir (Path): output directory, created if missing.
+    formats (Iterable[str]): any of "pdf", "html", "fragment".
+    options (RenderOptions | None): rendering options.
+    RETURNS (dict[str, Path]): format → written file (<cc>.pdf, <cc>.html,
+        <cc>.fragment.html).
+    """
+    options = options or RenderOptions()
+    wanted = list(dict.fromkeys(f.lower() for f in formats))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise RenderError(f"format {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"{out_dir}: cannot create output directory ({exc.strerror})") from None
+    cc = sheet.country.lower()
+    # Render everything before writing anything, so a failure leaves no half-set behind.
+    rendered: dict[str, tuple[Path, bytes]] = {}
+    for fmt in wanted:
+        if fmt == "pdf":
+            rendered[fmt] = (out_dir / f"{cc}.pdf", render_pdf(sheet, options))
+        elif fmt == "html":
+            rendered[fmt] = (out_dir / f"{cc}.html",
+                             render_html(sheet, options).encode("utf-8"))
+        else:
+            rendered[fmt] = (out_dir / f"{cc}.fragment.html",
+                             render_html(sheet, options, fragment=True).encode("utf-8"))
+    written = {}
+    for fmt, (target, data) in rendered.items():
+        try:
+            _write_atomic(target, data)
+        except OSError as exc:
+            raise RenderError(f"{target}: cannot write ({exc.strerror})") from None
+        written[fmt] = target
+    return written
