@@ -32,6 +32,7 @@ class BuildResult:
     pages: int | None = None
     seconds: float = 0.0
     reviewed: str | None = None
+    power: str | None = None
     error: str | None = None
 
     @property
@@ -65,6 +66,7 @@ def build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> Bui
         country=country, paths={k: str(v) for k, v in written.items()}, events=len(shown),
         counts={c: sum(e.category == c for e in shown) for c in CATEGORIES},
         pages=pages, seconds=time.perf_counter() - started, reviewed=sheet.reviewed,
+        power=sheet.power,
     )
 
 

@@ -34,7 +34,7 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root = logging.getLogger("briefgen")
     root.handlers[:] = [_StderrHandler()]
     root.setLevel(level)
-    root.propagate = False
+    root.propagate = False  # our handler only; see conftest for tests
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,7 +156,8 @@ def build(countries: tuple[str, ...], all_: bool, formats: str, out_dir: Path, d
     if all_ and index:
         from briefgen.render import write_index
 
-        click.echo(str(write_index(results, out_dir, options)))
+        power = next((r.power for r in results if r.power), "Russia")
+        click.echo(str(write_index(results, out_dir, options, power)))
     failed = [r for r in results if not r.ok]
     if failed:
         if len(results) == 1:
@@ -255,15 +256,20 @@ def check(countries: tuple[str, ...], data_dir: Path, corpus: Path | None) -> No
 # --------------------------------------------------------------------------- pipeline
 
 
-def run_pipeline(corpus: Path, power: str = "russia", region: str = "latin_america"):
-    """Ingest, extract and reconcile a corpus. RETURNS (documents, facts, reconciliation)."""
+def run_pipeline(corpus: Path, power: str = "russia", region: str = "latin_america",
+                 known=()):
+    """Ingest, extract and reconcile a corpus.
+
+    known: events already in fact sheets, so an event keeps the id analysts reviewed.
+    RETURNS (documents, facts, reconciliation).
+    """
     from briefgen.extract import extract_corpus
     from briefgen.ingest import load_corpus
     from briefgen.reconcile import reconcile
 
     documents = load_corpus(corpus)
     facts = list(extract_corpus(documents, power=power, region=region))
-    result = reconcile(facts, documents)
+    result = reconcile(facts, documents, power=power, region=region, known=known)
     return documents, facts, result
 
 
@@ -327,8 +333,11 @@ def update(corpus: Path, countries: tuple[str, ...], data_dir: Path, dry_run: bo
     """
     from briefgen.factsheets import update_sheets
 
+    from briefgen.factsheets import list_sheets, load_sheet
+
     codes = _countries(countries) if countries else None
-    documents, _facts, result = run_pipeline(corpus, power, region)
+    known = [e for path in list_sheets(data_dir) for e in load_sheet(path).events]
+    documents, _facts, result = run_pipeline(corpus, power, region, known)
     sources = {d.id: d.to_source() for d in documents}
     changes = update_sheets(data_dir, result.events, result.disagreements, sources,
                             power=power_name(power), countries=codes, dry_run=dry_run)

@@ -654,3 +654,36 @@ def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
             raise RenderError(f"{target}: cannot write ({exc.strerror})") from None
         written[fmt] = target
     return written
+
+
+# --------------------------------------------------------------------------- index
+
+
+def render_index(results: Iterable[Any], options: RenderOptions | None = None,
+                 power: str = "Russia") -> str:
+    """The landing page listing briefings (results of briefgen.batch.build_many).
+
+    RETURNS (str): a self-contained HTML page linking each country's HTML and PDF.
+    """
+    options = options or RenderOptions()
+    labels = {"html": "HTML", "pdf": "PDF", "fragment": "Fragment"}
+    rows = []
+    for r in sorted(results, key=lambda r: country_name(r.country)):
+        links = [(labels[fmt], Path(path).name) for fmt, path in r.paths.items()]
+        rows.append({"name": country_name(r.country), "ok": r.ok, "links": links,
+                     "counts": r.counts, "pages": r.pages, "reviewed": format_date(r.reviewed)
+                     if r.reviewed else None, "error": r.error})
+    context = {"rows": rows, "power": power, "handling": options.handling,
+               "generated": format_date(resolve_date(options).isoformat()),
+               "version": __version__, "extra": options.extra}
+    env = make_environment(options.templates_dir)
+    return env.select_template(["index.html"]).render(context)
+
+
+def write_index(results: Iterable[Any], out_dir: Path, options: RenderOptions | None = None,
+                power: str = "Russia") -> Path:
+    """Write OUT/index.html atomically. RETURNS the path written."""
+    target = Path(out_dir) / "index.html"
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    _write_atomic(target, render_index(results, options, power).encode("utf-8"))
+    return target

@@ -23,3 +23,15 @@ def shared_corpus() -> Path:
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Keep ingestion's cache out of the working tree during tests."""
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """The CLI installs its own stderr handler on the "briefgen" logger; undo it per test
+    so caplog in later tests still sees warnings."""
+    import logging
+
+    logger = logging.getLogger("briefgen")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved

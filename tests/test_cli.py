@@ -135,3 +135,32 @@ def test_cli_help_imports_no_heavy_library():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "HEAVY=", result.stdout
+
+
+def test_cli_build_all_writes_every_briefing_and_an_index(tmp_path, data_dir):
+    sheet = sample_sheet()
+    sheet.country = "PE"
+    for e in sheet.events:
+        e.country = "PE"
+    save_tree(sheet_path(data_dir, "pe"), sheet_to_tree(sheet))
+    # a broken third sheet: the others are still built, and the exit code says it failed
+    sheet_path(data_dir, "cu").write_text("schema_version: 1\ncountry: CU\nevents: 7\n")
+    out = tmp_path / "out"
+    result = invoke("build", "--all", "-j", "2", "--format", "html,fragment",
+                    "--data", str(data_dir), "--out", str(out))
+    assert result.exit_code == 1, result.output
+    assert "1 of 3 briefings failed: cu" in result.output
+    assert (out / "bo.html").exists() and (out / "pe.fragment.html").exists()
+    assert not (out / "cu.html").exists()
+    index = (out / "index.html").read_text()
+    assert 'href="bo.html"' in index and 'href="pe.html"' in index
+    assert "Bolivia" in index and "Peru" in index and "Build failed" in index
+
+
+def test_cli_build_single_country_pdf_and_html(tmp_path, data_dir):
+    out = tmp_path / "x"
+    result = invoke("build", "bolivia", "--format", "pdf,html", "--data", str(data_dir),
+                    "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "bo.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "bo.html").read_text().startswith("<!DOCTYPE html>")
