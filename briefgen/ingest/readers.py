@@ -170,7 +170,7 @@ class PdfReader(BaseReader):
             reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise UnreadableFileError("encrypted PDF; save an unencrypted copy")
-            pages = [(page.extract_text() or "") for page in reader.pages]
+            pages = [_page_text(page) for page in reader.pages]
         except UnreadableFileError:
             raise
         except Exception as exc:  # pypdf raises many types on damaged files
@@ -203,6 +203,44 @@ class PdfReader(BaseReader):
         title = (info.title or "").strip() or None
         author = (info.author or "").strip() or None
         return {"title": title, "author": author, "published": published}
+
+
+def _page_text(page: Any) -> str:
+    """A page's text with paragraph breaks.
+
+    pypdf's plain mode keeps reading order but loses the gaps between paragraphs; its
+    layout mode keeps the gaps (blank lines) but lays columns side by side. So the lines
+    come from plain mode, and a paragraph ends wherever layout mode shows a gap before
+    the next line; if the two cannot be aligned (columns), plain mode alone is used.
+    """
+    plain = page.extract_text() or ""
+    try:
+        layout = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # layout mode is a refinement; never fail the page on it
+        return _join_hyphenated(plain)
+    grid = [" ".join(line.split()) for line in layout.splitlines()]
+    paragraphs: list[list[str]] = []
+    cursor = 0
+    for line in plain.splitlines():
+        wanted = " ".join(line.split())
+        if not wanted:
+            continue
+        try:
+            found = grid.index(wanted, cursor)
+        except ValueError:
+            return _join_hyphenated(plain)
+        if not paragraphs or any(not g for g in grid[cursor:found]):
+            paragraphs.append([])
+        paragraphs[-1].append(wanted)
+        cursor = found + 1
+    # A paragraph becomes one line, as in a web page: its wrapped lines were one sentence
+    # stream, and a quote should not carry the PDF's line breaks.
+    return "\n\n".join(_join_hyphenated("\n".join(p)).replace("\n", " ") for p in paragraphs)
+
+
+def _join_hyphenated(text: str) -> str:
+    """Join a line that ends in a hyphen with the next one ("twenty-\nfour" → "twenty-four")."""
+    return re.sub(r"(?<=\w)-\n(?=\w)", "-", text)
 
 
 # --------------------------------------------------------------------------- registry
