@@ -1,0 +1,437 @@
+"""Facts: a Document → the Facts it states (one per event, country and category).
+
+Walks the matched sentences in order, keeping the context a reader keeps: the section a
+heading opened (its country), the countries the last sentences named ("both countries"),
+the last explicit year of the paragraph (for "on December 10"), the date of the event
+just told (for "during their meeting" or a quoted statement about it), the citation date
+of an endnote. A sentence becomes facts when it states an event (rules.find_events: one
+per clause when it lists several), does not ask or merely imagine it, involves the power
+(named, implied by its people, companies or equipment, or named in the paragraphs just
+before, and no other outside power instead), is not about the predecessor state before
+it ended, and has a country: one it names, or else the paragraph's or the section's.
+The quote is the sentence, or the clause when a sentence states several events.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from types import ModuleType
+
+from briefgen.errors import ConfigError
+from briefgen.extract.lexicon import Lexicon, load_lexicon
+from briefgen.extract.matching import Analysis, Sentence, matchers_for
+from briefgen.extract.rules import (
+    PERSON_KINDS,
+    Finding,
+    evidence_clauses,
+    find_countries,
+    find_events,
+    has_kind,
+    is_question,
+    mentioned_countries,
+    power_kinds,
+)
+from briefgen.models import CATEGORY_LABELS, Document, Fact, stable_id
+
+log = logging.getLogger("briefgen.extract")
+
+#: Paragraphs before a sentence in which a mention of the power still counts.
+POWER_REACH = 2
+QUOTES = "“\"‘'«"
+#: A quoted title inside a note: ‘Russia, Peru Sign Nuclear Cooperation Agreement’.
+TITLE = re.compile(r"[‘“\"](?:[^‘“”’\"]|’(?=\w)){8,}[’”\"]")
+YEARISH = re.compile(r"\d{4}")
+#: Longest object phrase a generated title quotes (tokens).
+TITLE_TOKENS = 7
+
+
+@lru_cache(maxsize=1)
+def _dates() -> ModuleType | None:
+    try:
+        from briefgen.extract import dates
+    except ImportError as exc:  # written by another stage; extraction still works undated
+        log.warning("briefgen.extract.dates unavailable (%s): facts are undated", exc)
+        return None
+    return dates
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop the commas, semicolons and spaces a clause boundary leaves at either end."""
+    while start < end and text[start] in " \n\t,;—–":
+        start += 1
+    while end > start and text[end - 1] in " \n\t,;—–":
+        end -= 1
+    return start, end
+
+
+def _year(value: str | None) -> int | None:
+    if value and value[:4].isdigit():
+        return int(value[:4])
+    return None
+
+
+class _Reader:
+    """Walks one analysed document, sentence by sentence, keeping the reader's context."""
+
+    def __init__(self, analysis: Analysis, lexicon: Lexicon) -> None:
+        self.a = analysis
+        self.lex = lexicon
+        self.doc = analysis.doc
+        self.dates = _dates()
+        self.date_language = lexicon.language
+        self.published_year = _year(self.doc.published)
+        self.power_blocks = {s.block for s in analysis.sentences if power_kinds(s, lexicon)}
+        self.section_country: str | None = None
+        self.section_year: int | None = None
+        self.recent: list[str] = []  # countries the last sentence naming any named
+        self.section_power = False
+        self._note_date: str | None | bool = False
+        self.block_years: dict[int, list[tuple[int, int]]] = {}
+        self.event_date: str | None = None  # date of the last dated event told
+        self.continues = False
+        self.title_dates: dict[str, str] = {}
+        self.block = -1
+
+    # -- dates ------------------------------------------------------------------------
+
+    def find_dates(self, text: str, context_year: int | None) -> list:
+        if self.dates is None:
+            return []
+        try:
+            return self.dates.find_dates(text, published=self.doc.published,
+                                         context_year=context_year,
+                                         language=self.date_language)
+        except ConfigError as exc:  # cue words for a language, but no date words yet
+            if self.date_language == "en":
+                raise
+            log.warning("%s; reading its dates with the English date words", exc)
+            self.date_language = "en"
+            return self.find_dates(text, context_year)
+
+    def cited_after(self, block, offset: int) -> str | None:
+        """The first full citation date after ``offset`` within ``block`` (before the next
+        quoted title)."""
+        text = self.doc.text[offset:block.end]
+        nxt = TITLE.search(text)
+        if nxt:
+            text = text[:nxt.start()]
+        return self.cited_date(text, first=True)
+
+    def cited_date(self, block_text: str, first: bool = False) -> str | None:
+        """The date a note cites (its last full date that is not an "accessed" date)."""
+        best = None
+        for m in self.find_dates(block_text, None):
+            if getattr(m, "relative", False) or not m.value:
+                continue
+            before = block_text[max(0, m.start - 12):m.start].lower()
+            if "accessed" in before:
+                continue
+            best = m.value
+            if first:
+                break
+        return best
+
+    # -- walking ------------------------------------------------------------------------
+
+    def enter_block(self, sentence: Sentence) -> None:
+        previous = self.a.blocks[self.block] if self.block >= 0 else None
+        self.block = sentence.block
+        block = self.a.blocks[sentence.block]
+        text = self.doc.text[block.start:block.end]
+        self._note_date = False  # not yet looked up (dates are parsed only when needed)
+        # a quoted statement introduced by "… reads:" continues the event told before it
+        prev_text = self.doc.text[previous.start:previous.end] if previous else ""
+        self.continues = bool(previous) and (prev_text.rstrip().endswith(":") or (
+            self.continues and text[:1] in QUOTES))
+        if block.kind == "note":
+            self.recent = []  # a note stands alone
+            self.event_date = None
+        if block.is_heading:
+            self.recent = []
+            self.event_date = None
+            names = mentioned_countries(sentence, self.lex, None)
+            self.section_country = names[0] if len(names) == 1 else None
+            self.section_power = bool(power_kinds(sentence, self.lex))
+
+    @property
+    def note_date(self) -> str | None:
+        """The citation date of the current note (None outside notes)."""
+        if self._note_date is False:
+            block = self.a.blocks[self.block]
+            self._note_date = (self.cited_date(self.doc.text[block.start:block.end])
+                               if block.kind == "note" else None)
+        return self._note_date
+
+    def context_year(self, sentence: Sentence) -> int | None:
+        """The year a sentence's partial dates ("on December 10") belong to: a note's
+        citation year, else the last explicit year earlier in the same paragraph."""
+        block = self.a.blocks[sentence.block]
+        if block.kind == "note":
+            return _year(self.note_date)
+        years = self.block_years.get(sentence.block)
+        if years is None:
+            years = self.block_years[sentence.block] = []
+            for other in self.a.sentences_in(sentence.block):
+                text = self.doc.text[other.start:other.end]
+                if YEARISH.search(text):
+                    found = [_year(m.value) for m in self.find_dates(text, None)
+                             if not getattr(m, "relative", False) and _year(m.value)]
+                    if found:
+                        years.append((other.start, found[-1]))
+        earlier = [y for start, y in years if start < sentence.start]
+        return earlier[-1] if earlier else None
+
+    def facts(self) -> Iterator[Fact]:
+        for sentence in self.a.sentences:
+            if sentence.block != self.block:
+                self.enter_block(sentence)
+            yield from self.read(sentence)
+
+    def read(self, sentence: Sentence) -> Iterator[Fact]:
+        text = self.doc.text[sentence.start:sentence.end]
+        findings = [] if is_question(text) else find_events(sentence, self.lex, self.a.tokens,
+                                                             self.a.breaks)
+        if findings:
+            # the paragraph's year is looked up only when a date needs it ("on December 10")
+            mentions = self.find_dates(text, None)
+            context_year = None
+            if any(getattr(m, "relative", False) for m in mentions) or (
+                    not mentions and has_kind(sentence, "leader")):  # leaders need a year
+                context_year = self.context_year(sentence)
+                if context_year is not None and mentions:
+                    mentions = self.find_dates(text, context_year)
+            for finding in findings:
+                yield from self.make_facts(sentence, finding, mentions, context_year)
+        # what a reader carries to the next sentence
+        named = [cc for cc, _ in find_countries(sentence, self.lex, self.a.tokens,
+                                                self.published_year)]
+        if named:  # countries only compared with ("unlike Colombia") are not carried on
+            self.recent = named
+
+    def event_year(self, date: str | None, context_year: int | None) -> int | None:
+        return _year(date) or context_year or self.published_year
+
+    def involves_power(self, sentence: Sentence) -> bool:
+        """Named in the sentence; or named close before (this paragraph or the two before,
+        or the section heading) and no other outside power is named instead — unless
+        the sentence calls the event bilateral."""
+        if power_kinds(sentence, self.lex):
+            return True
+        block = self.a.blocks[sentence.block]
+        if block.kind == "note":
+            near = {sentence.block}
+        else:
+            near = {sentence.block - i for i in range(POWER_REACH + 1)}
+        close = bool(near & self.power_blocks) or (self.section_power and block.kind != "note")
+        if has_kind(sentence, "outside"):
+            return close and sentence.has("mutual")
+        return close
+
+    def date_of(self, sentence: Sentence, finding: Finding, mentions: list) -> str | None:
+        """The mention dating the event; in a note, a quoted title's own date or else the
+        note's citation date; for a sentence that refers back to an event ("during their
+        meeting") or quotes a statement about it, that event's date."""
+        text = self.doc.text[sentence.start:sentence.end]
+        anchor = finding.anchor_char - sentence.start
+        block = self.a.blocks[sentence.block]
+        title = None
+        if block.kind == "note":
+            title = next((m for m in TITLE.finditer(text) if m.start() <= anchor < m.end()), None)
+            if title is not None:
+                mentions = [m for m in mentions if title.start() <= m.start < title.end()]
+        picked = None
+        if self.dates is not None and mentions:
+            picked = self.dates.pick_date(mentions, anchor, text=text,
+                                          language=self.date_language)
+        if picked is not None:
+            return picked.value
+        if title is not None:
+            # the citation a title belongs to is dated right after it (…’, TASS, 2 May 2008)
+            cited = self.cited_after(block, sentence.start + title.end())
+            if cited:
+                self.title_dates[title.group()] = cited
+                return cited
+            if title.group() in self.title_dates:  # the same work cited again, undated
+                return self.title_dates[title.group()]
+        if block.kind == "note":
+            return self.note_date
+        if self.event_date and (self.continues or self.a.refers_back(sentence)):
+            return self.event_date
+        return None
+
+    def of_the_past(self, sentence: Sentence, until: int) -> bool:
+        """True when the sentence names a person whose every term ended by ``until``."""
+        for m in sentence.mentions:
+            for e in m.entries:
+                if e.kind in PERSON_KINDS and e.terms and all(
+                        t.end is not None and t.end <= until for t in e.terms):
+                    return True
+        return False
+
+    def names_region(self, sentence: Sentence, spans: list[tuple[int, int]]) -> bool:
+        """True when the clauses speak of the whole region ("Latin American ports"), not
+        of a group the sentence's country belongs to ("the first Latin American
+        countries to …")."""
+        group = {w.lower() for w in self.lex.cues.group_nouns}
+        tokens = self.a.tokens
+        for m in sentence.mentions:
+            if not any(e.kind == "not_name" for e in m.entries):
+                continue
+            if not any(a <= m.start < b for a, b in spans):
+                continue
+            if m.end < len(tokens) and tokens[m.end].lower_ in group:
+                continue
+            return True
+        return False
+
+    def context_countries(self, sentence: Sentence) -> list[str]:
+        """The countries a sentence that names none is about: those named just before when
+        it says "both countries"; else the paragraph's or the section's country, unless it
+        speaks of the whole region or of another outside power."""
+        # the country named last in this section wins over the section's heading: an
+        # article often moves on to another country without a new heading
+        recent = self.recent
+        if sentence.has("plural_anaphora") and len(recent) > 1:
+            return list(recent)
+        if has_kind(sentence, "not_name") or has_kind(sentence, "outside"):
+            return []
+        if len(recent) == 1:
+            return list(recent)
+        return [self.section_country] if self.section_country else []
+
+    def make_facts(self, sentence: Sentence, finding: Finding, mentions: list,
+                   context_year: int | None) -> Iterator[Fact]:
+        start = self.a.tokens[finding.start].idx
+        last = self.a.tokens[finding.end - 1]
+        end = last.idx + len(last.text)
+        date = self.date_of(sentence, finding, mentions)
+        year = self.event_year(date, context_year)
+        until = self.lex.predecessor_until
+        if until is not None:
+            if _year(date) is not None and _year(date) <= until:
+                return  # the predecessor's era: not the power's engagement
+            if has_kind(sentence, "predecessor") and not (_year(date) and _year(date) > until):
+                return
+            if date is None and self.of_the_past(sentence, until):
+                return  # a leader who left office before the predecessor ended
+        if not self.involves_power(sentence):
+            return
+        if date:
+            self.event_date = date
+        tokens = self.a.tokens
+        span = (finding.start, finding.end)
+        # the clauses holding the evidence first: "a stake in Venezuelan oil, and land in
+        # Nicaragua" makes the oil stake Venezuela's only
+        near = evidence_clauses(sentence, finding, tokens, self.a.breaks)
+        countries = [cc for cc, _ in find_countries(sentence, self.lex, tokens, year, near)]
+        if not countries and self.names_region(sentence, near):
+            return  # "access to Latin American ports": the region, not one country
+        if not countries:
+            countries = [cc for cc, _ in find_countries(sentence, self.lex, tokens, year, span)]
+        if not countries:
+            countries = [cc for cc, _ in find_countries(sentence, self.lex, tokens, year)]
+        if not countries:
+            countries = self.context_countries(sentence)
+        start, end = _trim(self.doc.text, start, end)
+        quote = self.doc.quote(start, end)
+        actors = self.actors(sentence, start, end)
+        for cc in countries:
+            yield Fact(
+                id=stable_id("f", self.doc.id, start, end, cc, finding.category),
+                country=cc,
+                category=finding.category,
+                date=date,
+                title=self.title(finding, sentence, actors, cc),
+                actors=actors,
+                evidence=[quote],
+            )
+
+    # -- presentation -------------------------------------------------------------------
+
+    def actors(self, sentence: Sentence, start: int, end: int) -> list[str]:
+        """People and organisations the sentence names: lexicon people and companies first,
+        then titled names ("President Juan Pérez") the lexicons do not know."""
+        out: list[str] = []
+        covered: list[tuple[int, int]] = []
+        for m in sentence.mentions:
+            if not start <= m.start_char < end:
+                continue
+            for e in m.entries:
+                if e.kind == "equipment":  # "Admiral Gorshkov" is a ship, not an admiral
+                    covered.append((m.start_char, m.end_char))
+                elif e.kind in (*PERSON_KINDS, "company") and e.label not in out:
+                    out.append(e.label)
+                    covered.append((m.start_char, m.end_char))
+        for a, b in self.a.titled(sentence):
+            if not start <= a < end or any(s < b and a < e for s, e in covered):
+                continue
+            name = " ".join(self.doc.text[a:b].split())
+            if name not in out and not any(name in other for other in out):
+                out.append(name)
+        return out
+
+    def title(self, finding: Finding, sentence: Sentence, actors: list[str], cc: str) -> str:
+        label = CATEGORY_LABELS[finding.category].rstrip("s")
+        country = self.lex.countries.get(cc, cc)
+        if finding.category == "diplomatic_visit":
+            # "<the power's official> meets <the country's leader>" when the quote names both
+            ours = theirs = None  # (position, name)
+            for m in sentence.mentions:
+                for e in m.entries:
+                    if e.kind == "official" and e.owner == self.lex.power and ours is None:
+                        ours = (m.start, e.label)
+                    elif e.kind == "leader" and e.owner == cc and theirs is None:
+                        theirs = (m.start, e.label)
+            if ours and theirs:  # the one named first is the subject
+                first, second = sorted([ours, theirs])
+                return f"{first[1]} meets {second[1]}"
+            return f"{label} — {self.lex.power_name} and {country}"
+        tokens = self.a.tokens
+        # the phrase opens at the first cue word (a company named alongside is context)
+        cue_starts = {c.start for c in sentence.cues if c.kind in ("trigger", "object")}
+        head = next((t for t in finding.evidence if t in cue_starts), finding.anchor)
+        words = []
+        for tok in tokens[head:min(head + TITLE_TOKENS, finding.end)]:
+            if tok.is_punct or tok.is_space:
+                break
+            words.append(tok)
+        while words and words[-1].is_stop:  # "… to Venezuela in" → "… to Venezuela"
+            words.pop()
+        phrase = " ".join(t.text for t in words)
+        return f"{label} — {phrase} ({country})" if phrase else f"{label} — {country}"
+
+
+def extract_facts(doc: Document, lexicon: Lexicon | None = None) -> list[Fact]:
+    """Every fact ``doc`` states: one per sentence, country and category.
+
+    Args:
+        doc (Document): clean text with its publication date (for relative dates) and
+            regions (boilerplate is skipped, notes are dated by their citation).
+        lexicon (Lexicon | None): defaults to load_lexicon() for the document's language.
+    RETURNS (list[Fact]): in text order; each quote is doc.text[start:end].
+    """
+    if lexicon is None:
+        lexicon = load_lexicon(language=doc.language or "en")
+    analysis = matchers_for(lexicon).analyse(doc)
+    facts: dict[str, Fact] = {}
+    for fact in _Reader(analysis, lexicon).facts():
+        facts.setdefault(fact.id, fact)
+    return list(facts.values())
+
+
+def extract_corpus(docs: Iterable[Document], *, power: str = "russia",
+                   region: str = "latin_america") -> Iterator[Fact]:
+    """Stream the facts of every document, with the lexicon of each document's language.
+
+    Args:
+        docs (Iterable[Document]): e.g. briefgen.ingest.load_corpus(path).
+        power (str): a file stem in lexicons/powers/.
+        region (str): a file stem in lexicons/regions/.
+    RETURNS (Iterator[Fact]): document by document.
+    """
+    for doc in docs:
+        lexicon = load_lexicon(power, region, doc.language or "en")
+        yield from extract_facts(doc, lexicon)

@@ -1,0 +1,139 @@
+"""Layout: a document's clean text → blocks (paragraphs, headings, captions, notes).
+
+Sentences never cross a block, and a block knows whether it is a heading (which sets the
+section a following sentence is about) or a note (whose citation date dates its claims).
+Texts come in two shapes: one paragraph per line (web pages), or hard-wrapped lines
+(PDF extractions), where a single newline is only a space. Which shape a text has is
+decided from its line lengths, never from its source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefgen.models import Document
+
+#: Longest line a hard-wrapped text has (PDF columns and e-mail run 40-80 characters).
+WRAP_WIDTH = 100
+_TERMINAL = tuple('.!?:;"”’)')
+_NUMBER_ONLY = re.compile(r"^\s*(\d+[a-z]?\.\s*)+$")
+_BULLET = re.compile(r"^\s*([•*\-–]|\d+[.)])\s+")
+# a quoted title ("Russia, Peru Sign Accord"), the mark of a citation
+_QUOTED_TITLE = re.compile(r"[‘“\"](?:[^‘“\"’”]|’(?=\w)){12,}[’”\"]")
+#: How far from the end of a block a citation's date stands.
+CITATION_TAIL = 120
+
+
+@dataclass(frozen=True)
+class Block:
+    """A stretch of text that no sentence crosses."""
+
+    start: int
+    end: int
+    kind: str = "paragraph"  # paragraph | heading | caption | note | keywords | boilerplate
+
+    @property
+    def is_heading(self) -> bool:
+        return self.kind == "heading"
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True when the text's lines are wrapped at a fixed width (single newline = space).
+
+    Args:
+        text (str): the document text.
+    RETURNS (bool): most lines short, almost none long, and many not ending a sentence.
+    """
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 8:
+        return False
+    long_lines = sum(1 for ln in lines if len(ln) > WRAP_WIDTH)
+    open_lines = sum(1 for ln in lines if not ln.endswith(_TERMINAL))
+    return long_lines <= len(lines) * 0.05 and open_lines >= len(lines) * 0.5
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-blank line, stripped of surrounding spaces."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        if not line.strip():
+            continue
+        lead = len(line) - len(line.lstrip())
+        trail = len(line) - len(line.rstrip())
+        spans.append((m.start() + lead, m.end() - trail))
+    return spans
+
+
+def _classify(text: str, start: int, end: int, next_line: str | None) -> str:
+    line = text[start:end]
+    if next_line is not None and next_line.startswith(line[: max(20, len(line) // 2)]):
+        return "caption"  # an image caption is rendered twice: the second adds a credit
+    words = line.split()
+    if (len(words) <= 12 and len(line) <= 90 and not line.endswith(_TERMINAL)
+            and not _BULLET.match(line) and line[:1].isupper()):
+        return "heading"
+    if len(words) > 12 and not any(p in line for p in ".!?"):
+        return "keywords"  # a long line with no sentence in it: tags, keywords, menus
+    return "paragraph"
+
+
+def split_blocks(doc: Document, wrapped: bool | None = None) -> list[Block]:
+    """Cut ``doc.text`` into blocks, marking headings, captions, notes and boilerplate.
+
+    Args:
+        doc (Document): regions (body/notes/boilerplate), when ingest marked them, are kept.
+        wrapped (bool | None): whether the text is hard-wrapped (found out when None).
+    RETURNS (list[Block]): in text order; number-only lines ("12.") are dropped.
+    """
+    text = doc.text
+    if wrapped is None:
+        wrapped = is_hard_wrapped(text)
+    spans = _lines(text)
+    blocks: list[Block] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        if _NUMBER_ONLY.match(text[start:end]):
+            i += 1
+            continue
+        if wrapped:
+            # join lines until a blank line: the paragraph is the block
+            j = i
+            while j + 1 < len(spans) and "\n\n" not in text[spans[j][1]:spans[j + 1][0]]:
+                j += 1
+            end = spans[j][1]
+            single = j == i
+            nxt = text[spans[j + 1][0]:spans[j + 1][1]] if j + 1 < len(spans) else None
+            kind = _classify(text, start, end, nxt) if single else "paragraph"
+            i = j + 1
+        else:
+            nxt = text[spans[i + 1][0]:spans[i + 1][1]] if i + 1 < len(spans) else None
+            kind = _classify(text, start, end, nxt)
+            i += 1
+        region = doc.region_at(start)
+        if region == "boilerplate":
+            kind = "boilerplate"
+        elif region == "notes" or (not doc.regions and (
+                looks_like_citation(text[start:end], doc.language)
+                # notes come in runs: an undated "Ibid."-style entry after a note is one too
+                or (blocks and blocks[-1].kind == "note" and kind == "paragraph"
+                    and _QUOTED_TITLE.search(text[start:end])))):
+            kind = "note"
+        blocks.append(Block(start, end, kind))
+    return blocks
+
+
+def looks_like_citation(block: str, language: str = "en") -> bool:
+    """A block that quotes a title and ends with a date reads as an endnote or reference."""
+    if not _QUOTED_TITLE.search(block):
+        return False
+    from briefgen.errors import ConfigError
+    from briefgen.extract import dates
+
+    try:
+        found = dates.find_dates(block[-CITATION_TAIL:], language=language)
+    except ConfigError:  # no date words for this language yet
+        found = dates.find_dates(block[-CITATION_TAIL:], language="en")
+    return any(not m.relative for m in found)

@@ -1,0 +1,341 @@
+"""Lexicons: the YAML files under briefgen/lexicons/ → one checked, ready-to-match Lexicon.
+
+Three files make a lexicon: the power (powers/<power>.yaml: its names, officials with
+their terms, companies, equipment, predecessor state), the region (regions/<region>.yaml:
+each country's names, demonyms, places, leaders with terms, state companies) and the
+language (languages/<lang>/extract.yaml: cue words per category). Everything specific to
+a power, a region or a language lives in those files; this module only reads them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.errors import ConfigError
+
+#: Country-side name kinds, strongest evidence first (used to rank mentions).
+NAME_KINDS = ("name", "demonym", "capital", "city", "company", "leader")
+
+
+@dataclass(frozen=True)
+class Term:
+    """Years a person held an office; ``end`` None means still in office."""
+
+    start: int
+    end: int | None = None
+
+    def covers(self, year: int) -> bool:
+        return self.start <= year and (self.end is None or year <= self.end)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing a text may name: a country (by name, place, leader...) or the power.
+
+    ``owner`` is the alpha-2 code of the country (or the power's code); ``kind`` one of
+    NAME_KINDS or official/equipment/predecessor/outside/not_name; ``sector`` hints at a
+    category for companies and equipment; ``terms`` limit leaders to their years.
+    """
+
+    owner: str
+    kind: str
+    label: str
+    sector: str | None = None
+    terms: tuple[Term, ...] = ()
+
+    def in_office(self, year: int | None) -> bool:
+        """True when no year is known, the entry has no terms, or a term covers ``year``."""
+        if year is None or not self.terms:
+            return True
+        return any(t.covers(year) for t in self.terms)
+
+
+@dataclass
+class Cues:
+    """Language cue phrases, each already expanded to its inflected forms."""
+
+    triggers: dict[str, list[str]]  # category → phrases that state the event alone
+    objects: dict[str, list[str]]  # category → domain words needing an action
+    exclude: dict[str, list[str]]  # category → phrases that cancel its cues inside them
+    needs_visitor: dict[str, bool]
+    split_clauses: dict[str, bool]
+    actions: list[str]
+    visitors: list[str]
+    titles: list[str]
+    hypothetical: list[str]
+    negations: list[str]
+    denials: list[str]
+    contrast: list[str]
+    anaphora: list[str]
+    plural_anaphora: list[str] = field(default_factory=list)
+    mutual: list[str] = field(default_factory=list)
+    meeting: list[str] = field(default_factory=list)
+    group_nouns: list[str] = field(default_factory=list)
+    clause_breaks: list[str] = field(default_factory=list)
+    arrival_words: list[str] = field(default_factory=list)
+    reference_determiners: list[str] = field(default_factory=list)
+    reference_nouns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Lexicon:
+    """Everything extraction needs to know about one power, one region and one language.
+
+    ``phrases`` maps each proper-name phrase (matched case-sensitively) to the entries it
+    may stand for; ``cues`` holds the language's lower-case cue phrases.
+    """
+
+    power: str  # alpha-2-like code of the power, e.g. "RU"
+    power_name: str
+    predecessor_until: int | None
+    language: str
+    phrases: dict[str, list[Entry]]
+    cues: Cues
+    countries: dict[str, str] = field(default_factory=dict)  # code → display name
+    key: tuple[str, str, str] = ("", "", "")
+
+
+def _lexicon_root() -> Path:
+    return Path(str(resources.files("briefgen") / "lexicons"))
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise ConfigError(f"{path}: lexicon not found; check the power, region or language name")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: not valid YAML ({exc}); fix the file") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def strip_accents(text: str) -> str:
+    """``Díaz-Canel`` → ``Diaz-Canel`` (so texts that drop accents still match)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", plain)
+
+
+def _names(value: Any) -> list[str]:
+    """A list of names, or names grouped by language ({en: [...], es: [...]})."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [n for group in value.values() for n in (group or []) if isinstance(n, str)]
+    if isinstance(value, list):
+        return [n for n in value if isinstance(n, str)]
+    if isinstance(value, str):
+        return [value]
+    return []
+
+
+def _terms(raw: Any, where: str, problems: list[str]) -> tuple[Term, ...]:
+    terms = []
+    for i, item in enumerate(raw or []):
+        if isinstance(item, dict):  # {role:, from:, to:}
+            start, end = item.get("from"), item.get("to")
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            start, end = item
+        else:
+            problems.append(f"{where}.terms[{i}]: expected [from, to] or {{from:, to:}}")
+            continue
+        if not isinstance(start, int) or not (end is None or isinstance(end, int)):
+            problems.append(f"{where}.terms[{i}]: years must be integers (to may be null)")
+            continue
+        terms.append(Term(start, end))
+    return tuple(terms)
+
+
+def _add(phrases: dict[str, list[Entry]], text: str, entry: Entry) -> None:
+    text = text.strip()
+    variants = {text, strip_accents(text)}
+    if any(c.islower() for c in text) and len(text) > 3:
+        variants |= {v.upper() for v in variants}  # headlines in capitals: "RUSSIA SELLS …"
+    for variant in variants:
+        if variant and entry not in phrases.setdefault(variant, []):
+            phrases[variant].append(entry)
+
+
+def _people(phrases: dict[str, list[Entry]], people: Any, owner: str, kind: str, where: str,
+            problems: list[str]) -> None:
+    for i, person in enumerate(people or []):
+        if not isinstance(person, dict) or not isinstance(person.get("name"), str):
+            problems.append(f"{where}[{i}]: expected a mapping with a name")
+            continue
+        terms = _terms(person.get("terms") or person.get("roles"), f"{where}[{i}]", problems)
+        entry = Entry(owner, kind, person["name"], terms=terms)
+        for name in [person["name"], *_names(person.get("aliases"))]:
+            _add(phrases, name, entry)
+
+
+def _things(phrases: dict[str, list[Entry]], things: Any, owner: str, kind: str, where: str,
+            problems: list[str]) -> None:
+    for i, thing in enumerate(things or []):
+        if isinstance(thing, str):
+            thing = {"name": thing}
+        if not isinstance(thing, dict) or not isinstance(thing.get("name"), str):
+            problems.append(f"{where}[{i}]: expected a name or a mapping with a name")
+            continue
+        entry = Entry(owner, kind, thing["name"], sector=thing.get("sector"))
+        for name in [thing["name"], *_names(thing.get("aliases"))]:
+            _add(phrases, name, entry)
+
+
+def expand(phrases: Any, inflection: dict[str, Any]) -> list[str]:
+    """Expand ``word*`` into its inflected forms as the language file describes them."""
+    suffixes = inflection.get("suffixes") or [""]
+    out: list[str] = []
+    for phrase in phrases or []:
+        if not isinstance(phrase, str):
+            continue
+        words = phrase.split()
+        forms: list[list[str]] = []
+        for word in words:
+            if not word.endswith("*"):
+                forms.append([word])
+                continue
+            stem = word[:-1]
+            variants = [stem + s for s in suffixes]
+            if inflection.get("drop_final_e") and stem.endswith("e"):
+                variants += [stem[:-1] + "ing", stem + "d"]
+            if inflection.get("y_to_i") and stem.endswith("y") and stem[-2:-1] not in "aeiou":
+                variants += [stem[:-1] + "ies", stem[:-1] + "ied"]
+            forms.append(list(dict.fromkeys(variants)))
+        combos = [""]
+        for options in forms:
+            combos = [f"{c} {o}".strip() for c in combos for o in options]
+        out.extend(combos)
+    return list(dict.fromkeys(out))
+
+
+def _cues(data: dict[str, Any], path: Path, problems: list[str]) -> Cues:
+    inflection = data.get("inflection") or {}
+    categories = data.get("categories") or {}
+    if not isinstance(categories, dict) or not categories:
+        problems.append(f"{path}: categories: expected a mapping of category → cues")
+        categories = {}
+    from briefgen.models import CATEGORIES
+
+    for name in categories:
+        if name not in CATEGORIES:
+            problems.append(f"{path}: categories.{name}: unknown category; use one of "
+                            f"{', '.join(CATEGORIES)}")
+    return Cues(
+        triggers={c: expand((v or {}).get("triggers"), inflection) for c, v in categories.items()},
+        objects={c: expand((v or {}).get("objects"), inflection) for c, v in categories.items()},
+        exclude={c: expand((v or {}).get("exclude"), inflection) for c, v in categories.items()},
+        needs_visitor={c: bool((v or {}).get("needs_visitor")) for c, v in categories.items()},
+        split_clauses={c: (v or {}).get("split_clauses", True) is not False
+                       for c, v in categories.items()},
+        actions=expand(data.get("actions"), inflection),
+        visitors=expand(data.get("visitors"), inflection),
+        titles=[t for t in data.get("titles") or [] if isinstance(t, str)],
+        hypothetical=expand(data.get("hypothetical"), inflection),
+        negations=expand(data.get("negations"), inflection),
+        denials=expand(data.get("denials"), inflection),
+        contrast=expand(data.get("contrast"), inflection),
+        anaphora=expand(data.get("anaphora"), inflection),
+        plural_anaphora=expand(data.get("plural_anaphora"), inflection),
+        mutual=expand(data.get("mutual"), inflection),
+        meeting=expand(data.get("meeting_actions"), inflection),
+        group_nouns=[w for w in data.get("group_nouns") or [] if isinstance(w, str)],
+        clause_breaks=[w for w in data.get("clause_breaks") or [] if isinstance(w, str)],
+        arrival_words=[w for w in data.get("arrival_words") or [] if isinstance(w, str)],
+        reference_determiners=list((data.get("event_references") or {}).get("determiners") or []),
+        reference_nouns=list((data.get("event_references") or {}).get("nouns") or []),
+    )
+
+
+@lru_cache(maxsize=16)
+def load_lexicon(power: str = "russia", region: str = "latin_america",
+                 language: str = "en", *, root: str | Path | None = None) -> Lexicon:
+    """Read and check the power, region and language files into one Lexicon.
+
+    Args:
+        power (str): stem of a file in <root>/powers/ ("russia").
+        region (str): stem of a file in <root>/regions/ ("latin_america").
+        language (str): a folder in <root>/languages/ ("en"); falls back to "en".
+        root (str | Path | None): a lexicon folder laid out like briefgen/lexicons/
+            (default: the one shipped with briefgen).
+    RETURNS (Lexicon): cached, so repeated calls are free.
+    Raises ConfigError naming the file and the faulty entries.
+    """
+    roots = [Path(root), _lexicon_root()] if root is not None else [_lexicon_root()]
+
+    def find(*parts: str) -> Path:
+        # a user folder overrides the shipped lexicons file by file
+        for folder in roots:
+            if (folder.joinpath(*parts)).exists():
+                return folder.joinpath(*parts)
+        return roots[0].joinpath(*parts)
+
+    power_path = find("powers", f"{power}.yaml")
+    region_path = find("regions", f"{region}.yaml")
+    language_path = find("languages", language, "extract.yaml")
+    if not language_path.exists():  # no cue words for this language yet: English ones
+        language_path = find("languages", "en", "extract.yaml")
+        language = "en"
+    problems: list[str] = []
+
+    pdata = _read_yaml(power_path)
+    code = str(pdata.get("code") or power[:2]).upper()
+    phrases: dict[str, list[Entry]] = {}
+    for kind, key in (("name", "names"), ("demonym", "demonyms")):
+        for name in _names(pdata.get(key)):
+            _add(phrases, name, Entry(code, kind, name))
+    _people(phrases, pdata.get("officials"), code, "official", f"{power_path}: officials",
+            problems)
+    _things(phrases, pdata.get("companies"), code, "company", f"{power_path}: companies", problems)
+    _things(phrases, pdata.get("equipment"), code, "equipment", f"{power_path}: equipment",
+            problems)
+    predecessor = pdata.get("predecessor") or {}
+    for name in _names(predecessor.get("names")):
+        _add(phrases, name, Entry(code, "predecessor", name))
+    power_names = set(phrases)
+
+    rdata = _read_yaml(region_path)
+    countries: dict[str, str] = {}
+    for i, country in enumerate(rdata.get("countries") or []):
+        where = f"{region_path}: countries[{i}]"
+        cc = str((country or {}).get("code", "")).upper()
+        if len(cc) != 2 or not cc.isalpha():
+            problems.append(f"{where}.code: expected an ISO 3166-1 alpha-2 code, got {cc!r}")
+            continue
+        names = _names(country.get("names"))
+        countries[cc] = names[0] if names else cc
+        for kind, key in (("name", "names"), ("demonym", "demonyms"), ("capital", "capitals"),
+                          ("city", "cities")):
+            for name in _names(country.get(key)):
+                _add(phrases, name, Entry(cc, kind, name))
+        _people(phrases, country.get("leaders"), cc, "leader", f"{where}.leaders", problems)
+        _things(phrases, country.get("companies"), cc, "company", f"{where}.companies", problems)
+    for name in _names(rdata.get("not_names")):
+        _add(phrases, name, Entry("", "not_name", name))
+    for name in _names(rdata.get("outside_powers")):
+        if name not in power_names:  # pointing briefgen at China keeps China the power
+            _add(phrases, name, Entry("", "outside", name))
+
+    cues = _cues(_read_yaml(language_path), language_path, problems)
+    if problems:
+        raise ConfigError("lexicon problems:\n  " + "\n  ".join(problems))
+    return Lexicon(
+        power=code,
+        power_name=str(pdata.get("name") or power.title()),
+        predecessor_until=predecessor.get("until"),
+        language=language,
+        phrases=phrases,
+        cues=cues,
+        countries=countries,
+        key=(power, region, language),
+    )

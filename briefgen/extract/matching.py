@@ -1,0 +1,279 @@
+"""Matching: a Document → sentences, each with the lexicon names and cue words it holds.
+
+One blank spaCy pipeline (tokenizer + sentencizer) is built once per process; the
+PhraseMatchers and the title Matcher are built once per Lexicon. Sentences are cut by the
+sentencizer inside the blocks that layout.py finds (a block's first token always starts a
+sentence), so a heading or a caption never runs into the next paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import spacy
+from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, SENT_START
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from briefgen.extract.layout import Block, is_hard_wrapped, split_blocks
+from briefgen.extract.lexicon import Entry, Lexicon
+from briefgen.models import Document
+
+#: Longest name after a title ("Andrés Manuel López Obrador").
+MAX_NAME_TOKENS = 5
+#: Lower-case words inside Spanish and Portuguese names ("Padrino de la Rosa").
+NAME_PARTICLES = {"de", "del", "la", "da", "do", "dos", "das", "y"}
+_SOFT_BREAK = re.compile(r"(?<![\n])\n(?![\n])")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A lexicon name found in the text (tokens [start, end), chars [start_char, end_char))."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue word of the language lexicon: kind is trigger/object/action/visitor/…"""
+
+    kind: str
+    category: str | None
+    start: int
+    end: int
+    start_char: int
+
+
+@dataclass
+class Sentence:
+    """One sentence of a block, with what the matchers found in it."""
+
+    start: int  # char offsets into the document text, trimmed of spaces
+    end: int
+    tok_start: int
+    tok_end: int
+    block: int
+    mentions: list[Mention] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+
+    def has(self, kind: str, category: str | None = None) -> bool:
+        return any(c.kind == kind and (category is None or c.category == category)
+                   for c in self.cues)
+
+
+@dataclass
+class Analysis:
+    """A document after matching: its blocks, sentences and spaCy Doc."""
+
+    doc: Document
+    blocks: list[Block]
+    sentences: list[Sentence]
+    tokens: Doc
+    matchers: Matchers | None = None
+    breaks: np.ndarray | None = None  # per token: does a clause start here?
+    _by_block: dict[int, list[Sentence]] | None = None
+
+    def sentences_in(self, block: int) -> list[Sentence]:
+        """The sentences of one block, in order."""
+        if self._by_block is None:
+            self._by_block = {}
+            for s in self.sentences:
+                self._by_block.setdefault(s.block, []).append(s)
+        return self._by_block.get(block, [])
+
+    def titled(self, sentence: Sentence) -> list[tuple[int, int]]:
+        """Char spans of the names that follow a title ("President Juan Pérez" → "Juan
+        Pérez"): two to MAX_NAME_TOKENS capitalised words. Headlines, where every word
+        but the small ones is capitalised, give none."""
+        doc = self.tokens
+        words = [t for t in doc[sentence.tok_start:sentence.tok_end] if t.is_alpha]
+        if len(words) > 3 and not any(t.is_lower and not t.is_stop for t in words):
+            return []  # a headline: only its small words are lower case
+        spans: dict[int, int] = {}  # name start → end token; the longest title wins
+        for cue in sentence.cues:
+            if cue.kind != "title" or not doc[cue.start].is_title:
+                continue
+            end = cue.end
+            while end < sentence.tok_end and end - cue.end < MAX_NAME_TOKENS and (
+                    doc[end].is_title or (doc[end].lower_ in NAME_PARTICLES
+                                          and end + 1 < sentence.tok_end
+                                          and doc[end + 1].is_title)):
+                end += 1
+            if end - cue.end >= 2:  # one capitalised word after a title is too often a verb
+                spans[cue.end] = max(end, spans.get(cue.end, end))
+        return [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+                for s, e in sorted(spans.items())]
+
+    def refers_back(self, sentence: Sentence) -> bool:
+        """True when the sentence names an event told before ("during their meeting")."""
+        if self.matchers is None or self.matchers.references is None:
+            return False
+        return bool(self.matchers.references(self.tokens[sentence.tok_start:sentence.tok_end]))
+
+
+@lru_cache(maxsize=4)
+def pipeline(language: str = "en") -> spacy.language.Language:
+    """The blank pipeline with a sentencizer, built once (nothing is downloaded)."""
+    try:
+        nlp = spacy.blank(language)
+    except Exception:  # a language spaCy does not know: its tokenizer rules are close enough
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+class Matchers:
+    """The PhraseMatchers and Matcher for one lexicon, built once."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        nlp = pipeline(lexicon.language)
+        self.nlp = nlp
+        self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.entries: dict[int, tuple[Entry, ...]] = {}
+        for phrase, entries in lexicon.phrases.items():
+            key = nlp.vocab.strings.add(f"N:{phrase}")
+            self.entries[key] = tuple(entries)
+            self.names.add(f"N:{phrase}", [nlp.make_doc(phrase)])
+
+        self.cues = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.cue_kinds: dict[int, tuple[str, str | None]] = {}
+        cues = lexicon.cues
+
+        def add(label: str, kind: str, category: str | None, phrases: list[str]) -> None:
+            if not phrases:
+                return
+            key = nlp.vocab.strings.add(label)
+            self.cue_kinds[key] = (kind, category)
+            self.cues.add(label, [nlp.make_doc(p) for p in phrases])
+
+        for category, phrases in cues.triggers.items():
+            add(f"C:trigger:{category}", "trigger", category, phrases)
+        for category, phrases in cues.objects.items():
+            add(f"C:object:{category}", "object", category, phrases)
+        for category, phrases in cues.exclude.items():
+            add(f"C:exclude:{category}", "exclude", category, phrases)
+        for kind in ("actions", "visitors", "hypothetical", "negations", "denials", "contrast",
+                     "anaphora", "plural_anaphora", "mutual", "meeting"):
+            add(f"C:{kind}", kind.rstrip("s") if kind.endswith("s") else kind, None,
+                getattr(cues, kind))
+
+        if cues.reference_determiners and cues.reference_nouns:
+            # "the (Russian) delegation", "their meeting": up to two modifiers between
+            self.references = Matcher(nlp.vocab)
+            self.references.add("C:reference", [[
+                {"LOWER": {"IN": [d.lower() for d in cues.reference_determiners]}},
+                {"IS_ALPHA": True, "OP": "{0,2}"},
+                {"LOWER": {"IN": [n.lower() for n in cues.reference_nouns]}},
+            ]], greedy="LONGEST")
+        else:
+            self.references = None
+        self.break_keys = np.array([nlp.vocab.strings.add(w.lower()) for w in cues.clause_breaks],
+                                   dtype=np.uint64)
+        add("C:titles", "title", None, cues.titles)
+
+    def analyse(self, document: Document) -> Analysis:
+        """Tokenise, cut sentences inside blocks and attach every match to its sentence."""
+        text = document.text
+        wrapped = is_hard_wrapped(text)
+        blocks = split_blocks(document, wrapped)
+        if wrapped:
+            # a line break inside a paragraph is a space: names broken across lines
+            # ("Latin\nAmerican") must still match; offsets stay the same
+            text = _SOFT_BREAK.sub(" ", text)
+        doc = self.nlp.make_doc(text)
+        if len(doc) == 0:
+            return Analysis(document, blocks, [], doc, self)
+        idx = doc.to_array([IDX]).astype(np.int64).ravel()
+        space = doc.to_array([IS_SPACE]).ravel().tolist()
+        # a block's first token starts a sentence (set as an array: the Token setter
+        # rescans the whole Doc on every call)
+        preset = np.zeros(len(doc), dtype=np.int32)
+        block_tokens = np.searchsorted(idx, [b.start for b in blocks])
+        preset[block_tokens[block_tokens < len(doc)]] = 1
+        doc.from_array([SENT_START], preset.reshape(-1, 1).astype(np.uint64))
+        doc = self.nlp.get_pipe("sentencizer")(doc)
+        sent_starts = np.flatnonzero(doc.to_array([SENT_START]).astype(np.int64).ravel() == 1)
+        bounds = list(sent_starts) + [len(doc)]
+        if not bounds or bounds[0] != 0:
+            bounds.insert(0, 0)
+
+        text = document.text
+        block_starts = [b.start for b in blocks]
+        idx = idx.tolist()  # plain lists index far faster than numpy scalars
+        sentences: list[Sentence] = []
+        for s, e in zip(bounds, bounds[1:], strict=False):
+            s, e = int(s), int(e)
+            # trim leading/trailing whitespace tokens so quotes are tight
+            while s < e and space[s]:
+                s += 1
+            while e > s and space[e - 1]:
+                e -= 1
+            if s == e:
+                continue
+            start_char = idx[s]
+            end_char = idx[e] if e < len(doc) else len(text)
+            while end_char > start_char and text[end_char - 1].isspace():
+                end_char -= 1
+            b = bisect_right(block_starts, start_char) - 1
+            if b < 0 or blocks[b].kind in ("boilerplate", "keywords"):
+                continue
+            sentences.append(Sentence(start_char, end_char, s, e, b))
+        starts = [s.tok_start for s in sentences]
+
+        def owner(token: int) -> Sentence | None:
+            i = bisect_right(starts, token) - 1
+            if i >= 0 and token < sentences[i].tok_end:
+                return sentences[i]
+            return None
+
+        # longest name wins ("Gulf of Mexico" over "Mexico"), then the earliest
+        found = sorted(self.names(doc), key=lambda m: (m[1] - m[2], m[1]))
+        taken = np.zeros(len(doc), dtype=bool)
+        kept = []
+        for key, s, e in found:
+            if not taken[s:e].any():
+                taken[s:e] = True
+                kept.append((s, e, key))
+        lengths = doc.to_array([LENGTH]).ravel().tolist()
+        for s, e, key in sorted(kept):
+            sentence = owner(s)
+            if sentence is None:
+                continue
+            entries = self.entries[key]
+            if (e + 1 < len(doc) and doc[e].text == "-" and not doc[e - 1].whitespace_
+                    and doc[e + 1].is_title and all(en.kind == "company" for en in entries)):
+                continue  # "Gazprom-Bank": a compound name the lexicon does not know
+            sentence.mentions.append(Mention(s, e, idx[s], idx[e - 1] + lengths[e - 1],
+                                             self.entries[key]))
+        for key, s, e in self.cues(doc):
+            sentence = owner(s)
+            if sentence is not None:
+                kind, category = self.cue_kinds[key]
+                sentence.cues.append(Cue(kind, category, s, e, idx[s]))
+        for sentence in sentences:
+            excluded = [c for c in sentence.cues if c.kind == "exclude"]
+            if excluded:
+                sentence.cues = [c for c in sentence.cues if c.kind == "exclude" or not any(
+                    x.category == c.category and x.start <= c.start < x.end for x in excluded)]
+        lower = doc.to_array([LOWER]).astype(np.uint64).ravel()
+        breaks = np.isin(lower, self.break_keys)
+        return Analysis(document, blocks, sentences, doc, self, breaks)
+
+
+_CACHE: dict[int, tuple[Lexicon, Matchers]] = {}
+
+
+def matchers_for(lexicon: Lexicon) -> Matchers:
+    """The Matchers of ``lexicon``, built on first use and kept for the process."""
+    found = _CACHE.get(id(lexicon))
+    if found is None or found[0] is not lexicon:
+        found = _CACHE[id(lexicon)] = (lexicon, Matchers(lexicon))
+    return found[1]
