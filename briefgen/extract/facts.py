@@ -46,6 +46,8 @@ TITLE = re.compile(r"[‘“\"](?:[^‘“”’\"]|’(?=\w)){8,}[’”\"]")
 YEARISH = re.compile(r"\d{4}")
 #: Longest object phrase a generated title quotes (tokens).
 TITLE_TOKENS = 7
+#: Longest generated title, in words.
+TITLE_WORDS = 12
 
 
 @lru_cache(maxsize=1)
@@ -388,20 +390,62 @@ class _Reader:
             if ours and theirs:  # the one named first is the subject
                 first, second = sorted([ours, theirs])
                 return f"{first[1]} meets {second[1]}"
-            return f"{label} — {self.lex.power_name} and {country}"
         tokens = self.a.tokens
-        # the phrase opens at the first cue word (a company named alongside is context)
+        # the title is the clause stating the event, opening at its subject
         cue_starts = {c.start for c in sentence.cues if c.kind in ("trigger", "object")}
         head = next((t for t in finding.evidence if t in cue_starts), finding.anchor)
-        words = []
-        for tok in tokens[head:min(head + TITLE_TOKENS, finding.end)]:
-            if tok.is_punct or tok.is_space:
+        phrase = clause_title(tokens, sentence.tok_start, sentence.tok_end, head)
+        if finding.category == "diplomatic_visit":
+            return phrase or f"{label} — {self.lex.power_name} and {country}"
+        return phrase or f"{label} — {country}"
+
+
+#: Words that open a subordinate clause: a clause boundary for titles.
+CLAUSE_OPENERS = frozenset({"that", "which", "who", "whom", "whereas", "while", "because",
+                            "although", "though", "after", "before", "when", "whether"})
+CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "(", ")", "\"", "“", "”"})
+
+
+def clause_title(tokens, start: int, end: int, head: int, limit: int = TITLE_WORDS) -> str:
+    """A short title from the clause of tokens[start:end] that holds token ``head``.
+
+    The clause runs between punctuation or subordinating words; leading stop words go
+    ("the news that two bombers landed…" → "Two bombers landed…"); a clause that opens
+    with a verb borrows a short subject clause from the sentence's start ("Rosneft, a
+    state company, has invested…" → "Rosneft has invested…"). At most ``limit`` words.
+    """
+    def boundary(tok) -> bool:
+        return tok.text in CLAUSE_PUNCT or tok.lower_ in CLAUSE_OPENERS
+
+    lo = head
+    while lo > start and not boundary(tokens[lo - 1]):
+        lo -= 1
+    hi = head
+    while hi < end and not boundary(tokens[hi]):
+        hi += 1
+    words = [t for t in tokens[lo:hi] if not t.is_space]
+    while words and (words[0].is_stop or words[0].is_punct) and words[0].i < head:
+        words.pop(0)
+    if words and words[0].text[:1].islower() and lo > start:
+        subject = []
+        for tok in tokens[start:lo]:
+            if boundary(tok):
                 break
-            words.append(tok)
-        while words and words[-1].is_stop:  # "… to Venezuela in" → "… to Venezuela"
-            words.pop()
-        phrase = " ".join(t.text for t in words)
-        return f"{label} — {phrase} ({country})" if phrase else f"{label} — {country}"
+            subject.append(tok)
+        if 0 < len(subject) <= 6 and subject[0].text[:1].isupper():
+            words = subject + words
+    words = words[:limit]
+    while words and (words[-1].is_stop or words[-1].is_punct):
+        words.pop()
+    if len(words) < 2:
+        return ""
+    source = words[0].doc.text
+    if words[0].i + len(words) - 1 == words[-1].i:  # one stretch of the text
+        text = source[words[0].idx:words[-1].idx + len(words[-1].text)]
+    else:  # a borrowed subject: two stretches
+        text = " ".join(t.text for t in words)
+    text = " ".join(text.replace("- ", "-").split()) if "-\n" in text else " ".join(text.split())
+    return text[0].upper() + text[1:]
 
 
 def extract_facts(doc: Document, lexicon: Lexicon | None = None) -> list[Fact]:
