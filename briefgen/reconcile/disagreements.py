@@ -1,12 +1,15 @@
 """Facts, events and document sentences → Disagreements of three kinds.
 
 - value_conflict: one event (or one person's milestone, such as a return to power) given
-  different years or quantities by different documents.
+  different years, quantities or sums by different documents; a year may be written or
+  relative ("shortly after X took office", "In December" after a year).
 - reported_dispute: a party denies or disputes what is reported; the claims are the
   denial and the report (the clause or sentence it answers, and mentions of the same
-  event in other documents).
-- assessment_conflict: sentences that judge the same question about one country (economic
-  or political motives, who drives the engagement, interventionist or not) and take
+  event in other documents). A denial in an endnote that names no country takes the
+  country of the object it denies, as the same document reports it elsewhere.
+- assessment_conflict: sentences that judge the same generic question about one country
+  (economic or political motives, who drives the engagement, interventionist or not,
+  deepening or cooling ties, will the power keep supporting the government) and take
   opposite sides. Opinions are not facts, so this reads the documents' sentences.
 
 All cue words come from the language's reconcile.yaml; see docs/method.md.
@@ -20,15 +23,30 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from briefgen.errors import ConfigError
+from briefgen.extract.dates import find_dates, pick_date
 from briefgen.models import Claim, Disagreement, Document, Event, Fact, Quote
-from briefgen.reconcile.events import content_words, identifiers_in, objects_in
+from briefgen.reconcile.events import _MONTHS, content_words, identifiers_in, objects_in
 from briefgen.reconcile.lexicon import Question, ReconcileLexicon, Terms
 from briefgen.reconcile.sentences import Sentence, split_sentences, words
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_YEAR_BEFORE = re.compile(r"\b(1[89]\d\d|20\d\d)\s+$")
+#: How many characters before a milestone phrase its year may sit ("the 2006 re-election").
+YEAR_BEFORE_REACH = 8
+_MONEY = re.compile(
+    r"(?:US\s?)?\$\s?(\d[\d,]*(?:\.\d+)?)\s*(million|billion|bn|m)?\b"
+    r"|\b(\d[\d,]*(?:\.\d+)?)\s+(million|billion)\s+(?:US\s+)?dollars",
+    re.I,
+)
+_SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+#: Two amounts of money for one event differ when one exceeds the other by this ratio.
+MONEY_RATIO = 1.1
 _NUMBER = re.compile(r"(?<![\w.-])(\d[\d,]*)\s+(?:[\w-]+\s+){0,3}?$")
-#: Claims kept per side of an assessment conflict, and per dispute's reported side.
+#: Claims kept per dispute's reported side.
 CLAIMS_PER_SIDE = 3
+#: Claims kept per assessment conflict (both sides together, strongest first).
+MAX_CLAIMS = 5
 #: Similarity (0-100) a denial needs with an event's evidence to be tied to that event.
 DENIAL_MATCH = 60
 #: Similarity (0-100) a sentence sharing an object with a denial needs to count as its report.
@@ -39,6 +57,8 @@ MAX_COUNTRIES = 2
 NEAR_WORDS = 6
 #: How many characters after a milestone phrase the year may sit.
 YEAR_AFTER = 40
+#: How many characters after "after"/"when" a person and their milestone may reach.
+ANCHOR_REACH = 90
 
 
 @dataclass
@@ -49,6 +69,9 @@ class Assessment:
     question: Question
     side: str
     country: str | None
+    strength: int = 1  # vote margin, plus one for an opinion marker
+    voice: str = "author"  # or "quoted": a source the author cites, another source
+    year: int | None = None  # the year it speaks of, for questions that change over time
 
 
 def _claim(sentence: Sentence, position: str) -> Claim:
@@ -63,26 +86,119 @@ def _fact_claim(fact: Fact, position: str) -> Claim:
 # value conflicts
 
 
-def _date_conflicts(facts: list[Fact], events: list[Event]) -> list[Disagreement]:
-    """Events whose mentions in different documents give different years."""
+def anchored_year(
+    text: str, published: str | None, lexicon: ReconcileLexicon
+) -> tuple[int, str] | None:
+    """The year a date relative to a person's milestone stands for: "shortly after X took
+    office" → the first year of X's term, with the words that say so.
+
+    Only when X has exactly one term (or role) begun by the publication year: a second
+    term would make the year a guess.
+
+    Args:
+        text (str): a sentence or quote.
+        published (str | None): the document's publication date (ISO partial).
+        lexicon (ReconcileLexicon): anchor words, milestone phrases and people with terms.
+    RETURNS (tuple[int, str] | None): (year, "after <name> <milestone>"), or None.
+    """
+    pub = _YEAR.match(published or "")
+    limit = int(pub.group(1)) if pub else None
+    for m in lexicon.anchor_words.finditer(text):
+        tail = text[m.end() : m.end() + ANCHOR_REACH]
+        for person in lexicon.people:
+            who = person.spellings.search(tail)
+            if not who or who.start() > ANCHOR_REACH // 3:
+                continue
+            rest = tail[who.end() :]
+            done = lexicon.anchor_milestones.search(rest)
+            if not done or len(rest[: done.start()].split()) > 2:
+                continue
+            starts = [y for y in person.starts if limit is None or y <= limit]
+            if len(starts) == 1:
+                return starts[0], f"after {who.group(0)} {done.group(0)}"
+    return None
+
+
+def _mention_year(
+    f: Fact,
+    sentences: list[Sentence],
+    doc: Document | None,
+    lexicon: ReconcileLexicon,
+) -> tuple[str, str] | None:
+    """(year, position) of one mention: its own date; else a date its sentence gives only
+    relative to the text around it ("in December", with the paragraph's year, or the
+    publication date), or relative to a person's milestone ("after X took office")."""
+    if f.date:
+        return f.date[:4], f"dated {f.date}"
+    if doc is None:
+        return None
+    s = next(
+        (
+            o
+            for o in sentences
+            if o.start <= f.quote.start < o.end or f.quote.start <= o.start < f.quote.end
+        ),
+        None,
+    )
+    text = s.text if s else f.quote.text
+    anchored = anchored_year(text, doc.published, lexicon)
+    if anchored:
+        year, how = anchored
+        return str(year), f"dated {year} ({how})"
+    if s is None:
+        return None
+    context = _sentence_year(sentences, s.index - 1, None) if s.index else None
+    prev = sentences[s.index - 1] if s.index else None
+    if prev is None or prev.paragraph != s.paragraph:
+        context = None
+    try:
+        mentions = find_dates(
+            s.text, published=doc.published, context_year=context, language=lexicon.language
+        )
+    except ConfigError:
+        return None
+    relative = [m for m in mentions if m.relative]
+    best = pick_date(
+        relative, max(0, f.quote.start - s.start), text=s.text, language=lexicon.language
+    )
+    if best:
+        return best.value[:4], f'dated {best.value} (from "{best.text}")'
+    return None
+
+
+def _date_conflicts(
+    facts: list[Fact],
+    events: list[Event],
+    sentences: dict[str, list[Sentence]],
+    documents: dict[str, Document],
+    lexicon: ReconcileLexicon,
+) -> list[Disagreement]:
+    """Events whose mentions in different documents give different years (a mention the
+    extractor left undated may be dated by relative wording, see _mention_year)."""
     by_event: dict[str, list[Fact]] = defaultdict(list)
     for f in facts:
         if f.event:
             by_event[f.event].append(f)
     out = []
     for event in events:
-        dated = sorted(
-            (f for f in by_event[event.id] if f.date), key=lambda f: (f.quote.doc, f.quote.start)
-        )
-        years = {f.date[:4] for f in dated}
-        if len(years) < 2 or len({f.quote.doc for f in dated}) < 2:
+        if len({f.quote.doc for f in by_event[event.id]}) < 2:
+            continue  # one document cannot disagree with itself about a date
+        dated = []
+        for f in sorted(by_event[event.id], key=lambda f: (f.quote.doc, f.quote.start)):
+            found = _mention_year(
+                f, sentences.get(f.quote.doc, []), documents.get(f.quote.doc), lexicon
+            )
+            if found:
+                dated.append((f, *found))
+        years = {y for _, y, _ in dated}
+        if len(years) < 2 or len({f.quote.doc for f, _, _ in dated}) < 2:
             continue
         claims, seen = [], set()
-        for f in dated:
-            key = (f.quote.doc, f.date[:4])
+        for f, year, position in dated:
+            key = (f.quote.doc, year)
             if key not in seen:
                 seen.add(key)
-                claims.append(_fact_claim(f, f"dated {f.date}"))
+                claims.append(_fact_claim(f, position))
         out.append(Disagreement(event.country, f"Date of {event.title}", "value_conflict", claims))
     return out
 
@@ -100,6 +216,24 @@ def _quantities(text: str, lexicon: ReconcileLexicon) -> dict[str, int]:
     return found
 
 
+def amounts_in(text: str) -> list[float]:
+    """Sums of money written in ``text``, in dollars ("$80 million", "2 billion dollars")."""
+    out = []
+    for m in _MONEY.finditer(text):
+        number, scale = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        value = float(number.replace(",", "")) * _SCALE.get((scale or "").lower(), 1)
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def _format_money(value: float) -> str:
+    for word, scale in (("billion", 1e9), ("million", 1e6)):
+        if value >= scale:
+            return f"${value / scale:g} {word}"
+    return f"${value:,.0f}"
+
+
 def _quantity_conflicts(
     facts: list[Fact], events: list[Event], lexicon: ReconcileLexicon
 ) -> list[Disagreement]:
@@ -114,6 +248,17 @@ def _quantity_conflicts(
         for f in sorted(by_event[event.id], key=lambda f: (f.quote.doc, f.quote.start)):
             for cls, value in _quantities(f.quote.text, lexicon).items():
                 per_class[cls].setdefault(value, f)
+        money: dict[float, Fact] = {}
+        for f in sorted(by_event[event.id], key=lambda f: (f.quote.doc, f.quote.start)):
+            amounts = amounts_in(f.quote.text)
+            if len(amounts) == 1:  # several sums in one mention: which is the deal's?
+                money.setdefault(amounts[0], f)
+        values_m = sorted(money)
+        docs_m = {f.quote.doc for f in money.values()}
+        if len(docs_m) >= 2 and values_m[-1] > values_m[0] * MONEY_RATIO:
+            claims = [_fact_claim(money[v], f"{_format_money(v)}") for v in values_m]
+            topic = f"Value of {event.title}"
+            out.append(Disagreement(event.country, topic, "value_conflict", claims))
         for cls, values in sorted(per_class.items()):
             docs = {f.quote.doc for f in values.values()}
             if len(values) >= 2 and len(docs) >= 2:
@@ -140,6 +285,12 @@ def _milestone_mentions(
                     continue
                 y = _YEAR.search(s.text, m.end(), m.end() + YEAR_AFTER)
                 person = _leader_near(before, lexicon)
+                if not (y and person):
+                    # "the 2006 re-election of X": the year before, the person after
+                    y = _YEAR_BEFORE.search(before[-YEAR_BEFORE_REACH:])
+                    after = s.text[m.end() : m.end() + YEAR_AFTER].split(",")[0]
+                    of = re.match(r"\s+of\b", after)
+                    person = _leader_near(after, lexicon) if of else None
                 if y and person:
                     out.append((person[0], person[1], key, y.group(1), s))
     return out
@@ -326,21 +477,115 @@ def _related_sentences(
     return [o for *_, o in sorted(scored, key=lambda t: t[:3])]
 
 
+_NOTE_ITEM = re.compile(r"(?:^|\n)[ \t]*\d+[a-z]?\.(?=\s)")
+_NAME_TOKEN = re.compile(r"(?<![\w-])[A-Z][\w]*(?:-[\w]+)*|\b[a-z]*\d[\w-]*")
+#: A name shared with more sentences of the document than this is no specific object.
+RARE_NAME = 3
+
+
+def _note_span(doc: Document, s: Sentence) -> tuple[int, int]:
+    """The endnote holding sentence ``s``: from its number ("35.") to the next note's."""
+    text = doc.text
+    starts = [m.end() for m in _NOTE_ITEM.finditer(text, 0, s.start)]
+    nxt = _NOTE_ITEM.search(text, s.end)
+    low = max(starts) if starts else 0
+    high = nxt.start() if nxt else len(text)
+    for region in doc.regions:  # a note never reaches past its region
+        if region.start <= s.start < region.end:
+            low, high = max(low, region.start), min(high, region.end)
+    return low, high
+
+
+def _name_stem(token: str) -> str:
+    """A name's comparable stem: "Igor-M", "Igors" and "Igor" are one name."""
+    t = token.lower()
+    t = re.sub(r"-[a-z]$", "", t)
+    return t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t
+
+
+def _names(text: str, lexicon: ReconcileLexicon) -> set[str]:
+    """Stems of the specific names in ``text``: capitalised words and model numbers that
+    name neither a country nor the power, nor a month, nor a common word."""
+    skip = lexicon.country_words | lexicon.power_words | lexicon.stopwords | _MONTHS
+    out = set()
+    for m in _NAME_TOKEN.finditer(text):
+        token = m.group(0)
+        opening = re.search(r"(?:^|[.!?:\"“‘'(]|\n)\s*$", text[max(0, m.start() - 4) : m.start()])
+        if opening and not (re.search(r"\d|-", token) or (token.isupper() and len(token) > 2)):
+            continue  # "However", "The": a capital that only opens a sentence names nothing
+        stem = _name_stem(token)
+        parts = set(re.findall(r"[a-z]+", stem))
+        if len(stem) < 3 or (parts and parts <= skip) or stem in lexicon.generic_words:
+            continue
+        out.add(stem)
+    return out
+
+
+def _object_country(
+    doc: Document,
+    doc_sentences: list[Sentence],
+    s: Sentence,
+    facts: list[Fact],
+    facts_at: dict,
+    lexicon: ReconcileLexicon,
+) -> str | None:
+    """The country of what a country-less endnote denies: the country under which the
+    same object (a shared specific name, e.g. a model, plus the same object class when
+    both have one) appears elsewhere in the same document. None unless exactly one."""
+    low, high = _note_span(doc, s)
+    note = doc.text[low:high]
+    opening = note[: len(note) - len(note.lstrip())]
+    names = _names(note, lexicon)
+    classes = objects_in(note, lexicon) - lexicon.generic_objects
+    if not names:
+        return None
+    # a name found all over the document (a journal, a news agency) is no object
+    seen: dict[str, int] = defaultdict(int)
+    for o in doc_sentences:
+        if not low <= o.start < high:
+            for stem in _names(o.text, lexicon) & names:
+                seen[stem] += 1
+    rare = {n for n in names if 0 < seen[n] <= RARE_NAME}
+    found: set[str] = set()
+    for j, o in enumerate(doc_sentences):
+        if low - len(opening) <= o.start < high or not rare & _names(o.text, lexicon):
+            continue
+        if classes and not classes & objects_in(o.text, lexicon):
+            continue
+        found.update(_context_countries(doc_sentences, j, facts_at))
+    for f in facts:
+        q = f.quote
+        if q.doc != doc.id or low <= q.start < high:
+            continue
+        if rare & _names(q.text, lexicon) and (
+            not classes or classes & objects_in(q.text, lexicon)
+        ):
+            found.add(f.country)
+    return found.pop() if len(found) == 1 else None
+
+
 def _reported_disputes(
     sentences: dict[str, list[Sentence]],
     facts: list[Fact],
     facts_at: dict,
     lexicon: ReconcileLexicon,
+    documents: dict[str, Document],
 ) -> list[Disagreement]:
     """A party's denial, with what it denies (same sentence, sentence before, other mentions)."""
     out = []
-    for doc_sentences in sentences.values():
+    for doc_id, doc_sentences in sentences.items():
         for i, s in enumerate(doc_sentences):
             cue = find_denial(s.text, lexicon)
             party = _party(s.text, cue, lexicon) if cue else None
             if not cue or not party:
                 continue
             countries = _context_countries(doc_sentences, i, facts_at)
+            doc = documents.get(doc_id)
+            if not countries and doc is not None and doc.region_at(s.start) == "notes":
+                # an endnote often names no country: take the country of the thing it
+                # denies, as the same document reports it elsewhere
+                found = _object_country(doc, doc_sentences, s, facts, facts_at, lexicon)
+                countries = [found] if found else []
             if not countries:
                 continue  # guessing the country from similar reports proved unreliable
             country = countries[0]
@@ -351,11 +596,17 @@ def _reported_disputes(
             else:
                 claims = [_claim(s, f"denied by {who}")]
             prev = doc_sentences[i - 1] if i else None
+            subjects = [s]
             if prev is not None and prev.paragraph == s.paragraph and _answers(s, prev, lexicon):
                 claims.insert(0, _claim(prev, "reported"))
+                subjects.append(prev)  # what the denial answers names the thing denied
             taken = {(c.quote.doc, c.quote.start) for c in claims}
-            reports: list[Quote] = [f.quote for f in _related_facts(s, country, facts, lexicon)]
-            reports += [o.quote() for o in _related_sentences(s, country, sentences, lexicon)]
+            reports: list[Quote] = []
+            for subject in subjects:
+                reports += [f.quote for f in _related_facts(subject, country, facts, lexicon)]
+                reports += [
+                    o.quote() for o in _related_sentences(subject, country, sentences, lexicon)
+                ]
             added = 0
             for q in reports:
                 if (
@@ -403,15 +654,17 @@ def _side_votes(text: str, question: Question, lexicon: ReconcileLexicon) -> dic
     votes = dict.fromkeys(sides, 0)
     flips = [m.end() for m in lexicon.reversers.finditer(text)]
     neutral = [m.end() for m in lexicon.neutral.finditer(text)]
+    rivals = [m.end() for m in lexicon.rivals.finditer(text)]
 
     filler = lexicon.stopwords | lexicon.power_words | lexicon.country_words
 
-    def close(ends: list[int], start: int) -> bool:
+    def close(ends: list[int], start: int, window: int | None = None) -> bool:
         # a reversal reaches the next content word or so, never past a clause break
+        window = lexicon.reverse_window if window is None else window
         return any(
             e <= start
             and not re.search(r"[,;:.!?—–]", text[e:start])
-            and len([w for w in words(text[e:start]) if w not in filler]) <= lexicon.reverse_window
+            and len([w for w in words(text[e:start]) if w not in filler]) <= window
             for e in ends
         )
 
@@ -426,11 +679,80 @@ def _side_votes(text: str, question: Question, lexicon: ReconcileLexicon) -> dic
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue  # one phrase votes once
             taken.append((m.start(), m.end()))
-            if close(neutral, m.start()):
-                continue
+            if close(neutral, m.start()) or close(rivals, m.start(), 1):
+                continue  # "not only X but also Y"; "Washington's withdrawal" is not ours
             other = sides[1 - sides.index(side)]
             votes[other if close(flips, m.start()) else side] += 1
+    if question.agency:
+        for kind in _agency(text, lexicon):
+            votes[question.agency[0] if kind == "P" else question.agency[1]] += 1
     return votes
+
+
+def _entities(text: str, lexicon: ReconcileLexicon) -> list[tuple[int, int, str]]:
+    """(start, end, "P" for the power or "C" for a country of the region), in text order."""
+    found = [(m.start(), m.end(), "P") for m in lexicon.power.finditer(text)]
+    for country in lexicon.countries:
+        found += [(m.start(), m.end(), "C") for m in country.terms.finditer(text)]
+    found.sort()
+    out: list[tuple[int, int, str]] = []
+    for e in found:  # "Russo-Venezuelan": keep the first of overlapping names
+        if not out or e[0] >= out[-1][1]:
+            out.append(e)
+    return out
+
+
+def _agency(text: str, lexicon: ReconcileLexicon) -> list[str]:
+    """Who reaches out, once per outreach verb: "P" when the power courts a country ("Moscow
+    courted Quito"), "C" when a country reaches out to the power ("Quito turned to
+    Moscow", "fear drove Quito to seek Moscow's help"). Negated verbs do not count."""
+    ents = _entities(text, lexicon)
+    kinds = {k for *_, k in ents}
+    window = lexicon.agency_window
+    out = []
+
+    def clear(a: int, b: int) -> bool:
+        return not re.search(r"[;:!?]|\.\s", text[a:b])
+
+    def negated(start: int) -> bool:
+        before = " ".join(text[:start].split()[-3:])
+        return bool(re.search(r"\b(?:not|never|no longer)\b|n't\b", before, re.I))
+
+    def vote(actor: str | None, target: str | None) -> None:
+        if actor is None:
+            return
+        other = "C" if actor == "P" else "P"
+        if target == other or (target is None and other in kinds):
+            out.append(actor)
+
+    for m in lexicon.outreach.finditer(text):
+        if negated(m.start()):
+            continue
+        before = [e for e in ents if e[1] <= m.start() and m.start() - e[1] <= window]
+        before = [e for e in before if clear(e[1], m.start())]
+        after = [e for e in ents if e[0] >= m.end() and e[0] - m.end() <= window]
+        after = [e for e in after if clear(m.end(), e[0])]
+        passive = lexicon.passive.search(text[m.end() : m.end() + 5])
+        if passive:
+            actor = after[0][2] if after else None
+            target = before[-1][2] if before else None
+        else:
+            actor = before[-1][2] if before else None
+            target = after[0][2] if after else None
+        if actor is not None and target == actor:
+            continue  # "Moscow turned to Russian firms": no one reaches across
+        vote(actor, target)
+    for m in lexicon.causatives.finditer(text):
+        if negated(m.start()):
+            continue
+        # "fear drove Quito to ...": the one driven is the one who acts
+        nxt = [e for e in ents if e[0] >= m.end() and e[0] - m.end() <= 30]
+        if not nxt or not re.match(r"(?:['’]s)?(?:\s+\w+){0,2}\s+to\b", text[nxt[0][1] :]):
+            continue
+        later = [e for e in ents if e[0] > nxt[0][1] and clear(nxt[0][1], e[0])]
+        target = next((e[2] for e in later if e[2] != nxt[0][2]), None)
+        vote(nxt[0][2], target)
+    return out
 
 
 def _headline(text: str) -> bool:
@@ -439,31 +761,105 @@ def _headline(text: str) -> bool:
     return len(tokens) >= 3 and sum(w[0].isupper() for w in tokens) / len(tokens) > 0.6
 
 
+def _sentence_year(
+    sents: list[Sentence], i: int, published: str | None, present: Terms | None = None
+) -> int | None:
+    """The year sentence ``i`` speaks of: the first it writes, else (unless it speaks of
+    the present: "today") the last one written before it in the same paragraph (outside
+    parentheses: those are citations), else the year of publication (an undated judgment
+    speaks of its own time)."""
+    s = sents[i]
+    now = bool(present and present.search(s.text))
+    for j in range(i, -1 if not now else i - 1, -1):
+        o = sents[j]
+        if o.paragraph != s.paragraph:
+            break
+        text = re.sub(r"\([^)]*\)", " ", o.text)
+        years = _YEAR.findall(text)
+        if years:
+            return int(years[0] if j == i else years[-1])
+    year = _YEAR.match(published or "")
+    return int(year.group(1)) if year else None
+
+
+def _about_power(sents: list[Sentence], i: int, lexicon: ReconcileLexicon) -> bool:
+    """True when sentence ``i`` speaks of the power: it names it or the relationship, or it
+    points back ("this period") at the sentence before, in the same paragraph, that does."""
+    s = sents[i]
+    if not lexicon.power or lexicon.power.search(s.text) or lexicon.relationship.search(s.text):
+        return True
+    if i and lexicon.anaphors.search(s.text):
+        prev = sents[i - 1]
+        return prev.paragraph == s.paragraph and bool(lexicon.power.search(prev.text))
+    return False
+
+
 def _assessments(
-    sentences: dict[str, list[Sentence]], facts_at: dict, lexicon: ReconcileLexicon
+    sentences: dict[str, list[Sentence]],
+    facts_at: dict,
+    lexicon: ReconcileLexicon,
+    published: dict[str, str | None],
 ) -> list[Assessment]:
+    """Every sentence that takes one side of a question, once per country it is about."""
     out = []
-    for doc_sentences in sentences.values():
+    for doc_id, doc_sentences in sentences.items():
         for i, s in enumerate(doc_sentences):
             if _headline(s.text):
                 continue  # titles and citations name topics, they do not judge
-            marked = bool(lexicon.markers.search(s.text))
-            if (
-                lexicon.power
-                and not lexicon.power.search(s.text)
-                and not lexicon.relationship.search(s.text)
-            ):
+            if not _about_power(doc_sentences, i, lexicon):
                 continue
+            marked = bool(lexicon.markers.search(s.text))
             countries = _context_countries(doc_sentences, i, facts_at) or [None]
+            year = None
             for question in lexicon.questions:
                 if question.needs_marker and not marked:
                     continue
                 votes = _side_votes(s.text, question, lexicon)
                 ranked = sorted(votes.items(), key=lambda kv: -kv[1])
                 if ranked[0][1] >= 1 and ranked[0][1] > ranked[1][1]:
+                    if question.years_apart is not None and year is None:
+                        year = _sentence_year(
+                            doc_sentences, i, published.get(doc_id), lexicon.present
+                        )
+                    strength = ranked[0][1] - ranked[1][1] + int(marked)
                     for country in countries:
-                        out.append(Assessment(s, question, ranked[0][0], country))
+                        out.append(
+                            Assessment(
+                                s,
+                                question,
+                                ranked[0][0],
+                                country,
+                                strength=strength,
+                                year=year,
+                                voice=_voice(s.text, lexicon),
+                            )
+                        )
     return out
+
+
+_QUOTED = re.compile(r"[\"“”]")
+
+
+def _voice(text: str, lexicon: ReconcileLexicon) -> str:
+    """Who speaks in an assessment's sentence: "quoted" when it is clearly someone the
+    author cites ("According to a banker, ...", a quotation with a speech verb), else the
+    author."""
+    if _opens_with(text, lexicon.attribution) or (
+        _QUOTED.search(text) and lexicon.speech.search(text)
+    ):
+        return "quoted"
+    return "author"
+
+
+def _opposed(a: Assessment, b: Assessment) -> bool:
+    """True when ``a`` and ``b`` take opposite sides from different documents, at times
+    close enough (for questions that change over time) to disagree."""
+    if a.side == b.side or (a.sentence.doc, a.voice) == (b.sentence.doc, b.voice):
+        return False
+    apart = a.question.years_apart
+    if apart is None or a.year is None or b.year is None:
+        return True
+    return abs(a.year - b.year) <= apart
 
 
 def _assessment_conflicts(assessments: list[Assessment]) -> list[Disagreement]:
@@ -471,7 +867,8 @@ def _assessment_conflicts(assessments: list[Assessment]) -> list[Disagreement]:
 
     For questions marked ``regional``, a judgment about the whole region (no country, or
     a list of them) stands against a country's one-sided judgments too: "Russia never
-    interferes" contradicts "Russia meddled in X's election".
+    interferes" contradicts "Russia meddled in X's election". Each claim must be opposed
+    by a claim of another document; the strongest claims are kept, at most MAX_CLAIMS.
     """
     groups: dict[tuple[str, str], list[Assessment]] = defaultdict(list)
     regional: dict[str, list[Assessment]] = defaultdict(list)
@@ -485,18 +882,21 @@ def _assessment_conflicts(assessments: list[Assessment]) -> list[Disagreement]:
         sides = {a.side for a in found}
         if len(sides) == 1 and found[0].question.regional:
             found = found + [a for a in regional[key] if a.side not in sides]
+        kept = [a for a in found if any(_opposed(a, b) for b in found)]
         by_side: dict[str, list[Assessment]] = defaultdict(list)
-        for a in sorted(found, key=lambda a: (a.sentence.doc, a.sentence.start)):
-            by_side[a.side].append(a)
+        for a in sorted(kept, key=lambda a: (-a.strength, a.sentence.doc, a.sentence.start)):
+            if all(a.sentence is not b.sentence for b in by_side[a.side]):
+                by_side[a.side].append(a)
         if len(by_side) < 2:
             continue
-        docs = {a.sentence.doc for a in found}
-        if len(docs) < 2:
-            continue
-        claims = []
-        for side, items in sorted(by_side.items()):
-            for a in items[:CLAIMS_PER_SIDE]:
-                claims.append(_claim(a.sentence, side.replace("_", " ")))
+        chosen: list[Assessment] = []
+        queues = [list(items) for _, items in sorted(by_side.items())]
+        while len(chosen) < MAX_CLAIMS and any(queues):
+            for queue in queues:  # alternate sides, strongest first
+                if queue and len(chosen) < MAX_CLAIMS:
+                    chosen.append(queue.pop(0))
+        chosen.sort(key=lambda a: (a.side, a.sentence.doc, a.sentence.start))
+        claims = [_claim(a.sentence, a.side.replace("_", " ")) for a in chosen]
         question = found[0].question
         out.append(Disagreement(country, question.topic, "assessment_conflict", claims))
     return out
@@ -531,11 +931,13 @@ def find_disagreements(
             ):
                 facts_at[(s.doc, s.index)].append(f.country)
     found = (
-        _date_conflicts(facts, events)
+        _date_conflicts(facts, events, sentences, {d.id: d for d in documents}, lexicon)
         + _quantity_conflicts(facts, events, lexicon)
         + _milestone_conflicts(sentences, lexicon)
-        + _reported_disputes(sentences, facts, facts_at, lexicon)
-        + _assessment_conflicts(_assessments(sentences, facts_at, lexicon))
+        + _reported_disputes(sentences, facts, facts_at, lexicon, {d.id: d for d in documents})
+        + _assessment_conflicts(
+            _assessments(sentences, facts_at, lexicon, {d.id: d.published for d in documents})
+        )
     )
     unique: dict[str, Disagreement] = {}
     for d in found:

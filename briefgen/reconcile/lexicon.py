@@ -30,8 +30,8 @@ log = logging.getLogger("briefgen.reconcile")
 class Terms:
     """A list of words and phrases compiled into one case-insensitive whole-word regex.
 
-    A space in a term matches any run of whitespace (articles wrap lines); a trailing
-    ``*`` matches any word ending.
+    A space in a term matches any run of whitespace (articles wrap lines); a ``*`` at the
+    end of a word matches any word ending ("prop* up" matches "propping up").
     """
 
     def __init__(self, terms: list[str] | tuple[str, ...] = (), *, hyphen_bound: bool = True):
@@ -42,10 +42,12 @@ class Terms:
         parts = []
         # longest first, so "rather than" wins over "than"
         for term in sorted(set(self.terms), key=lambda t: (-len(t), t)):
-            stem = term.rstrip("*")
             # a straight apostrophe in a term matches the typographic one too
-            body = r"\s+".join(re.escape(w) for w in stem.split()).replace("'", "['’]")
-            parts.append(body + (r"[\w-]*" if term.endswith("*") else ""))
+            body = r"\s+".join(
+                re.escape(w.rstrip("*")) + (r"[\w-]*" if w.endswith("*") else "")
+                for w in term.split()
+            ).replace("'", "['’]")
+            parts.append(body)
         # "non-interference" is not "interference"; but "Russo-Venezuelan" is Venezuelan
         before = r"(?<![\w-])" if hyphen_bound else r"(?<!\w)"
         self.regex = re.compile(before + "(?:" + "|".join(parts) + r")(?![\w])", re.I)
@@ -78,6 +80,19 @@ class Question:
     sides: dict[str, Terms]
     needs_marker: bool = True
     regional: bool = False  # region-wide judgments count against each country's
+    years_apart: int | None = None  # dated claims further apart describe different times
+    agency: tuple[str, str] | None = None  # sides voted by "the power / a country reaches out"
+
+
+@dataclass
+class Person:
+    """Someone whose years in office can date "after X took office": a region leader, an
+    official of the power or a leader of an outside power."""
+
+    name: str
+    spellings: Terms
+    starts: tuple[int, ...]  # the first year of each term or role
+    country: str | None = None  # ISO code for region leaders
 
 
 @dataclass
@@ -109,6 +124,18 @@ class ReconcileLexicon:
     foils: Terms
     reverse_window: int
     questions: list[Question]
+    anaphors: Terms
+    present: Terms  # "today", "currently": a judgment of the time of writing
+    attribution: Terms  # "According to": the sentence is a source the author cites
+    speech: Terms  # "said", "told": with quotation marks, a cited source
+    outreach: Terms
+    causatives: Terms
+    passive: Terms
+    agency_window: int
+    anchor_words: Terms  # "after", "shortly after": a date relative to a milestone
+    anchor_milestones: Terms  # "took office", "was sworn in": the milestone it names
+    people: list[Person]
+    rivals: Terms  # other outside powers (the region's outside_powers minus the power)
     countries: list[Country]
     power: Terms  # the power's names, demonyms, officials and companies
     power_words: frozenset[str]  # the same, as lower-case words (not identities of events)
@@ -201,6 +228,56 @@ def _read_countries(root: Any, region: str | None) -> list[Country]:
     return countries
 
 
+def _starts(entry: dict[str, Any]) -> tuple[int, ...]:
+    """First years of a person's terms (``terms: [[2006, 2011]]``) or roles (``from:``)."""
+    years = []
+    for term in entry.get("terms") or []:
+        if isinstance(term, list | tuple) and term and isinstance(term[0], int):
+            years.append(term[0])
+    for role in entry.get("roles") or []:
+        if isinstance(role, dict) and isinstance(role.get("from"), int):
+            years.append(role["from"])
+    return tuple(sorted(set(years)))
+
+
+def _person(entry: Any, country: str | None) -> Person | None:
+    if not isinstance(entry, dict):
+        return None
+    spellings = _with_plain(_strings(entry))
+    starts = _starts(entry)
+    if not spellings or not starts:
+        return None
+    return Person(spellings[0], Terms(spellings), starts, country)
+
+
+def _read_people(root: Any, region: str | None, power: str | None) -> list[Person]:
+    """Everyone with dated terms: the region's leaders, its ``outside_leaders`` (leaders of
+    other powers, e.g. a rival's presidents) and the power's officials."""
+    people = []
+    for file in _yaml_files(root / "regions", region):
+        data = _read_yaml(file, required=False)
+        for entry in data.get("countries") or []:
+            if isinstance(entry, dict):
+                code = str(entry.get("code") or "").upper() or None
+                people += [_person(p, code) for p in entry.get("leaders") or []]
+        people += [_person(p, None) for p in data.get("outside_leaders") or []]
+    for file in _yaml_files(root / "powers", power):
+        data = _read_yaml(file, required=False)
+        people += [_person(p, None) for p in data.get("officials") or []]
+        people += [_person(p, None) for p in data.get("leaders") or []]
+    return [p for p in people if p]
+
+
+def _read_rivals(root: Any, region: str | None, power_names: list[str]) -> Terms:
+    """The region file's ``outside_powers`` that are not the power: a side word right after
+    one of them ("Washington's withdrawal") speaks of that power, not of ours."""
+    ours = {n.lower() for n in power_names}
+    names = []
+    for file in _yaml_files(root / "regions", region):
+        names += _strings(_read_yaml(file, required=False).get("outside_powers"))
+    return Terms([n for n in names if n.lower() not in ours], hyphen_bound=False)
+
+
 def _read_power(root: Any, power: str | None) -> tuple[list[str], list[str], dict[str, list[str]]]:
     """The power's (names and people, companies, equipment by object class)."""
     names: list[str] = []
@@ -236,6 +313,20 @@ def _expand_power(terms: list[str], power_names: list[str]) -> list[str]:
         else:
             out.append(term)
     return out
+
+
+def _agency_sides(
+    value: Any, sides: dict[str, Terms], path: Any, key: str
+) -> tuple[str, str] | None:
+    """A question's ``agency: [power side, partner side]``, checked against its sides."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 2 or not set(value) <= set(sides):
+        raise ConfigError(
+            f"{path}: assessment.questions.{key}.agency must list two of its sides "
+            f"({', '.join(sides)}): the power's, then the partners'"
+        )
+    return str(value[0]), str(value[1])
 
 
 def _terms(data: dict[str, Any], key: str) -> Terms:
@@ -289,8 +380,12 @@ def load_lexicon(
                 sides,
                 bool(spec.get("needs_marker", True)),
                 bool(spec.get("regional", False)),
+                int(spec["years_apart"]) if spec.get("years_apart") is not None else None,
+                _agency_sides(spec.get("agency"), sides, path, key),
             )
         )
+    agency = assessment.get("agency") or {}
+    anchors = data.get("relative_anchors") or {}
     country_words = {
         w.lower() for c in countries for t in c.terms.terms for w in re.findall(r"\w+", t)
     }
@@ -329,6 +424,18 @@ def load_lexicon(
         foils=_terms(assessment, "foils"),
         reverse_window=int(assessment.get("reverse_window", 0)),
         questions=questions,
+        anaphors=_terms(assessment, "anaphors"),
+        present=_terms(assessment, "present"),
+        attribution=_terms(assessment, "attribution"),
+        speech=_terms(assessment, "speech"),
+        outreach=_terms(agency, "outreach"),
+        causatives=_terms(agency, "causatives"),
+        passive=_terms(agency, "passive"),
+        agency_window=int(agency.get("window", 80)),
+        anchor_words=_terms(anchors, "words"),
+        anchor_milestones=_terms(anchors, "milestones"),
+        people=_read_people(base, region, power),
+        rivals=_read_rivals(base, region, power_names),
         countries=countries,
         power=Terms(power_names + _with_plain(power_companies), hyphen_bound=False),
         power_words=frozenset(w.lower() for n in power_names for w in re.findall(r"\w+", n)),
