@@ -31,6 +31,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from briefgen.errors import BriefgenError, SheetError
 from briefgen.models import (
@@ -152,6 +153,14 @@ def read_tree(path: Path) -> CommentedMap:
     except UnicodeDecodeError as exc:
         raise SheetError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8") from None
     try:
+        # Aliases are refused before the tree is built: nested ones expand exponentially
+        # ("billion laughs") once validation walks the tree. The tool never writes them.
+        for event in _yaml().parse(text):
+            if isinstance(event, AliasEvent):
+                line = event.start_mark.line + 1
+                raise SheetError(f"{path}:{line}: YAML alias *{event.anchor} is not allowed in "
+                                 "a fact sheet; write the value out in full; the file was not "
+                                 "changed")
         tree = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -544,7 +553,8 @@ def merge_sheet(tree: CommentedMap, events: list[Event], disagreements: list[Dis
     entries = tree.setdefault("events", CommentedSeq())
     matched: set[int] = set()
     for event in events:
-        index = next((i for i, e in enumerate(entries) if e["id"] == event.id), None)
+        index = next((i for i, e in enumerate(entries)
+                      if e["id"] == event.id and e["category"] == event.category), None)
         if index is None:  # the same event under another id: shared evidence
             index = next((i for i, e in enumerate(entries)
                           if i not in matched and e["category"] == event.category

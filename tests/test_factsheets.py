@@ -253,3 +253,30 @@ def test_factsheets_property_updates_never_lose_analyst_fields(steps):
             assert by_id[event_id].get(key) == value, (event_id, key)
         for event_id, status in statuses.items():
             assert by_id[event_id]["status"] == status
+
+
+def test_factsheets_second_update_changes_nothing(tmp_path):
+    """One sentence stating a visit and an arms deal, for two countries: a re-run with
+    the sheets' events as known ids marks nothing stale and rewrites nothing."""
+    from briefgen.models import Document, Fact
+    from briefgen.reconcile import reconcile
+
+    text = ("Presidents of Bolivia and Peru visited Moscow in May 2012 and signed contracts "
+            "for Russian Mi-17 helicopters.")
+    doc = Document(id="d1", text=text, publisher="P", published="2012-06", reliability="B")
+    quote = Quote("d1", text, 0, len(text))
+
+    def facts():
+        return [Fact(id=f"f{cc}{cat[:3]}", country=cc, category=cat, date="2012-05", title="t",
+                     evidence=[quote]) for cc in ("BO", "PE")
+                for cat in ("diplomatic_visit", "military_cooperation")]
+
+    first = reconcile(facts(), [doc])
+    update_sheets(tmp_path, first.events, first.disagreements, {"d1": doc.to_source()})
+    before = {p.name: p.read_text() for p in (tmp_path / "factsheets").iterdir()}
+    known = [e for p in sorted((tmp_path / "factsheets").iterdir()) for e in load_sheet(p).events]
+    second = reconcile(facts(), [doc], known=known)
+    changes = update_sheets(tmp_path, second.events, second.disagreements,
+                            {"d1": doc.to_source()})
+    assert all(not c.changed for c in changes), changes
+    assert {p.name: p.read_text() for p in (tmp_path / "factsheets").iterdir()} == before

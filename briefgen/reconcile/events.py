@@ -341,14 +341,14 @@ def _title(members: list[Mention]) -> str:
     return title
 
 
-def _build(cluster: Cluster, known: dict[tuple[str, int], str]) -> Event:
+def _build(cluster: Cluster, known: dict[tuple[str, str, str, int], str]) -> Event:
     members = sorted(cluster.members, key=lambda m: m.order)
     anchor = members[0].fact
     event_id = next(
         (
-            known[(m.fact.quote.doc, m.fact.quote.start)]
+            known[(m.fact.country, m.fact.category, m.fact.quote.doc, m.fact.quote.start)]
             for m in members
-            if (m.fact.quote.doc, m.fact.quote.start) in known
+            if (m.fact.country, m.fact.category, m.fact.quote.doc, m.fact.quote.start) in known
         ),
         stable_id("e", anchor.country, anchor.category, anchor.quote.doc, anchor.quote.start),
     )
@@ -396,7 +396,10 @@ def merge_events(
     """
     lexicon = lexicon or load_lexicon("en")
     docs = {d.id: d for d in documents}
-    known_ids = {(q.doc, q.start): e.id for e in known for q in e.evidence}
+    # keyed by country and category too: one sentence can state a visit and an arms deal,
+    # or the same deal for several countries
+    known_ids = {(e.country, e.category, q.doc, q.start): e.id
+                 for e in known for q in e.evidence}
     mentions = [describe(f, docs.get(f.quote.doc), lexicon) for f in facts if f.evidence]
     _drop_common_idents(mentions)
     mentions.sort(key=lambda m: (m.fact.country, m.fact.category, m.order))
