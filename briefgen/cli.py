@@ -92,6 +92,9 @@ data_option = click.option(
 corpus_option = click.option(
     "--corpus", type=click.Path(path_type=Path), required=True,
     help="Folder of articles (txt, md, html, pdf) with an optional sources.yaml.")
+max_doc_option = click.option(
+    "--max-doc-mb", type=click.FloatRange(min=0), default=20.0, show_default=True,
+    help="Skip (with a warning) corpus files larger than this many MB; 0 for no limit.")
 
 
 # --------------------------------------------------------------------------- build
@@ -117,9 +120,11 @@ corpus_option = click.option(
               help="Render in N processes (default: the CPU count).")
 @click.option("--index/--no-index", default=True, show_default=True,
               help="Write OUT/index.html listing the briefings (with --all).")
+@click.option("--max-events", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Refuse a PDF of more events than this (time and memory); 0 for no limit.")
 def build(countries: tuple[str, ...], all_: bool, formats: str, out_dir: Path, data_dir: Path,
           templates_dir: Path | None, page_size: str, handling: str,
-          include_proposed: bool, jobs: int | None, index: bool) -> None:
+          include_proposed: bool, jobs: int | None, index: bool, max_events: int) -> None:
     """Render briefings for COUNTRY (code or name) from the fact sheets.
 
     Writes OUT/<cc>.pdf, OUT/<cc>.html and OUT/<cc>.fragment.html as asked; with --all,
@@ -151,7 +156,7 @@ def build(countries: tuple[str, ...], all_: bool, formats: str, out_dir: Path, d
         raise UsageError("name at least one COUNTRY, or pass --all")
     options = RenderOptions(page_size="Letter" if page_size.lower() == "letter" else "A4",
                             handling=handling, include_proposed=include_proposed,
-                            templates_dir=templates_dir)
+                            templates_dir=templates_dir, max_events=max_events or None)
     results = _run_builds(paths, out_dir, wanted, options, jobs)
     if all_ and index:
         from briefgen.render import write_index
@@ -219,7 +224,9 @@ def _print_summary(results) -> None:
 @data_option
 @click.option("--corpus", type=click.Path(path_type=Path),
               help="Also check that every quote still matches its document.")
-def check(countries: tuple[str, ...], data_dir: Path, corpus: Path | None) -> None:
+@max_doc_option
+def check(countries: tuple[str, ...], data_dir: Path, corpus: Path | None,
+          max_doc_mb: float) -> None:
     """Validate fact sheets: schema, cross-references and (with --corpus) quotes.
 
     Exit 0 when valid, 1 with findings (each names file and line), 2 when unreadable.
@@ -244,7 +251,7 @@ def check(countries: tuple[str, ...], data_dir: Path, corpus: Path | None) -> No
     if corpus is not None:
         from briefgen.ingest import load_corpus
 
-        texts = {d.id: d.text for d in load_corpus(corpus)}
+        texts = {d.id: d.text for d in load_corpus(corpus, max_doc_mb=max_doc_mb)}
     findings = check_sheets(paths, texts)
     for finding in findings:
         click.echo(str(finding))
@@ -257,18 +264,20 @@ def check(countries: tuple[str, ...], data_dir: Path, corpus: Path | None) -> No
 
 
 def run_pipeline(corpus: Path, power: str = "russia", region: str = "latin_america",
-                 known=()):
+                 known=(), max_doc_mb: float | None = 20.0, *, jobs: int | None = None,
+                 engine: str = "local", scheduler: str | None = None):
     """Ingest, extract and reconcile a corpus.
 
     known: events already in fact sheets, so an event keeps the id analysts reviewed.
+    jobs, engine, scheduler: how extraction runs (briefgen.engine); same facts either way.
     RETURNS (documents, facts, reconciliation).
     """
-    from briefgen.extract import extract_corpus
-    from briefgen.ingest import load_corpus
+    from briefgen.engine import run_extraction
     from briefgen.reconcile import reconcile
 
-    documents = load_corpus(corpus)
-    facts = list(extract_corpus(documents, power=power, region=region))
+    extraction = run_extraction(corpus, jobs=jobs, engine=engine, scheduler=scheduler,
+                                power=power, region=region, max_doc_mb=max_doc_mb)
+    documents, facts = extraction.documents, extraction.facts
     result = reconcile(facts, documents, power=power, region=region, known=known)
     return documents, facts, result
 
@@ -279,20 +288,38 @@ region_option = click.option("--region", default="latin_america", show_default=T
                              help="The countries covered: briefgen/lexicons/regions/<region>.yaml.")
 
 
+def engine_options(func):
+    """-j/--jobs, --engine and --scheduler: how extraction runs (the facts are the same)."""
+    func = click.option("--scheduler", metavar="ADDRESS",
+                        help="A dask scheduler (tcp://host:8786) for --engine dask; without "
+                             "it, a local dask cluster of -j workers.")(func)
+    func = click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+                        show_default=True,
+                        help="local: processes on this machine; dask: a dask.distributed "
+                             "cluster (pip install 'briefgen[dask]').")(func)
+    return click.option("-j", "--jobs", type=click.IntRange(min=1),
+                        help="Extract in N worker processes (default: the CPU count).")(func)
+
+
 @cli.command()
 @corpus_option
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
               show_default=True)
 @power_option
 @region_option
-def extract(corpus: Path, fmt: str, power: str, region: str) -> None:
+@max_doc_option
+@engine_options
+def extract(corpus: Path, fmt: str, power: str, region: str, max_doc_mb: float,
+            jobs: int | None, engine: str, scheduler: str | None) -> None:
     """Extract facts and disagreements from a corpus; print them (writes nothing).
 
     \b
     Example:
         briefgen extract --corpus ../shared/corpus --format json > facts.json
+        briefgen extract --corpus feeds/ -j 8 --format json > facts.json
     """
-    documents, facts, result = run_pipeline(corpus, power, region)
+    documents, facts, result = run_pipeline(corpus, power, region, max_doc_mb=max_doc_mb,
+                                            jobs=jobs, engine=engine, scheduler=scheduler)
     if fmt == "json":
         _echo_json({
             "documents": [d.summary() for d in documents],
@@ -320,8 +347,11 @@ def extract(corpus: Path, fmt: str, power: str, region: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @power_option
 @region_option
+@max_doc_option
+@engine_options
 def update(corpus: Path, countries: tuple[str, ...], data_dir: Path, dry_run: bool, power: str,
-           region: str) -> None:
+           region: str, max_doc_mb: float, jobs: int | None, engine: str,
+           scheduler: str | None) -> None:
     """Run the pipeline and merge its proposals into the fact sheets.
 
     New events arrive as `proposed`; reviewed events and every field an analyst edited
@@ -337,7 +367,8 @@ def update(corpus: Path, countries: tuple[str, ...], data_dir: Path, dry_run: bo
 
     codes = _countries(countries) if countries else None
     known = [e for path in list_sheets(data_dir) for e in load_sheet(path).events]
-    documents, _facts, result = run_pipeline(corpus, power, region, known)
+    documents, _facts, result = run_pipeline(corpus, power, region, known, max_doc_mb,
+                                             jobs=jobs, engine=engine, scheduler=scheduler)
     sources = {d.id: d.to_source() for d in documents}
     changes = update_sheets(data_dir, result.events, result.disagreements, sources,
                             power=power_name(power), countries=codes, dry_run=dry_run)
@@ -372,7 +403,8 @@ def corpus() -> None:
 @corpus_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-def corpus_list(corpus: Path, fmt: str) -> None:
+@max_doc_option
+def corpus_list(corpus: Path, fmt: str, max_doc_mb: float) -> None:
     """List the documents of a corpus: doc, title, date, grade, kind, chars.
 
     \b
@@ -381,7 +413,7 @@ def corpus_list(corpus: Path, fmt: str) -> None:
     """
     from briefgen.ingest import load_corpus
 
-    documents = load_corpus(corpus)
+    documents = load_corpus(corpus, max_doc_mb=max_doc_mb)
     if fmt == "json":
         _echo_json([d.summary() for d in documents])
         return
@@ -402,7 +434,8 @@ def corpus_list(corpus: Path, fmt: str) -> None:
 @corpus_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def corpus_show(doc: str, corpus: Path, fmt: str) -> None:
+@max_doc_option
+def corpus_show(doc: str, corpus: Path, fmt: str, max_doc_mb: float) -> None:
     """Print one document's clean text (the text every quote offset indexes).
 
     \b
@@ -411,7 +444,7 @@ def corpus_show(doc: str, corpus: Path, fmt: str) -> None:
     """
     from briefgen.ingest import find_document
 
-    document = find_document(corpus, doc)
+    document = find_document(corpus, doc, max_doc_mb=max_doc_mb)
     if fmt == "json":
         _echo_json({**document.summary(), "text": document.text,
                     "regions": [{"kind": r.kind, "start": r.start, "end": r.end}

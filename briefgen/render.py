@@ -13,19 +13,24 @@ Templates are looked up in the user's directory first, then the defaults; overri
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import re
 import tempfile
+import time
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup  # Jinja's own dependency
 
 from briefgen import __version__
 from briefgen.countries import country_name
@@ -65,6 +70,23 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                 "ten", "eleven", "twelve")
 
+#: Events above which a PDF is refused unless RenderOptions.max_events (--max-events)
+#: allows more: WeasyPrint took 27 s and 540 MB for 800 events here, growing linearly.
+DEFAULT_MAX_PDF_EVENTS = 1000
+
+# C0/C1 control characters except tab and line feed: invisible, and some (NUL, form feed)
+# are not even allowed in HTML or XML.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069) reorder what a reader
+# sees ("Trojan Source"); they are stripped, so text shows in its stored order. Marks
+# (U+200E, U+200F, U+061C) have no scope and stay.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+SURROGATES = re.compile("[\ud800-\udfff]")
+LINK_SCHEMES = ("http", "https")
+# When this process started: a temp file (.<name>.<pid>.<random>.tmp) of a dead process
+# that predates it was left by a killed build and may go.
+_STARTED = time.time()
+
 # Timeline geometry, in SVG user units (the viewBox scales it to the column width).
 TL_WIDTH, TL_LABEL, TL_LANE, TL_TOP, TL_AXIS = 720, 150, 30, 8, 26
 
@@ -80,6 +102,11 @@ class RenderOptions:
     generated (date | None): date printed as the briefing's date; None → SOURCE_DATE_EPOCH
         or today.
     extra (dict): free values for template overrides, available as ``extra``.
+    content_policy (bool): give the standalone page a Content-Security-Policy that lets
+        no script run and nothing load from elsewhere (docs/security.md).
+    max_events (int | None): most events a PDF may show (None or 0: no limit); a larger
+        sheet is refused with a RenderError naming --max-events, as WeasyPrint's time and
+        memory grow with every event.
     """
 
     page_size: str = "A4"
@@ -88,6 +115,10 @@ class RenderOptions:
     templates_dir: Path | None = None
     generated: date | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    max_events: int | None = DEFAULT_MAX_PDF_EVENTS
+    # Off by default only because tests/browser/check.mjs injects axe-core as an inline
+    # script; turn on once it opens pages with bypassCSP.
+    content_policy: bool = False
 
 
 # --------------------------------------------------------------------------- dates
@@ -186,6 +217,57 @@ def _event_start(event: Event) -> str | None:
 # --------------------------------------------------------------------------- context
 
 
+def clean_text(value: str) -> str:
+    """Text from the corpus or a sheet made safe to typeset: controls and bidi overrides go.
+
+    Escaping is Jinja's job (autoescape); this removes what escaping leaves dangerous or
+    invalid: C0/C1 control characters (tab and line feed stay), bidi embedding, override
+    and isolate controls, and lone surrogates (replaced by U+FFFD, as UTF-8 cannot hold
+    them).
+    """
+    if not value:
+        return value
+    value = SURROGATES.sub("\ufffd", value)
+    return BIDI_CONTROLS.sub("", CONTROL_CHARS.sub("", value))
+
+
+def clean_context(value: Any) -> Any:
+    """Apply clean_text to every string in a template context (dicts, lists, tuples).
+
+    Markup objects (trusted HTML an override passes in ``extra``) are left as they are.
+    """
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: clean_context(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(clean_context(v) for v in value)
+    return value
+
+
+def safe_link(url: str | None) -> tuple[str | None, str | None]:
+    """A source URL as (href, text): href only for absolute http(s) URLs with a host.
+
+    Anything else (javascript:, data:, file:, relative or malformed) comes back as text
+    only, so a briefing never carries a link a reader did not see spelled out.
+    RETURNS (tuple[str | None, str | None]): the link target (or None) and the text shown.
+    """
+    if not url or not isinstance(url, str):
+        return None, None
+    text = clean_text(unicodedata.normalize("NFC", url)).strip()
+    if not text or any(c.isspace() for c in text):
+        return None, text or None
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return None, text
+    if parts.scheme.lower() in LINK_SCHEMES and parts.hostname:
+        return text, text
+    return None, text
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
@@ -233,6 +315,7 @@ class _Citations:
 
 def _source_entry(source: Source, number: int, anchor: str) -> dict[str, Any]:
     reliability = (source.reliability or "F").upper()
+    href, url_text = safe_link(source.url)
     return {
         "number": number,
         "id": anchor,
@@ -242,7 +325,8 @@ def _source_entry(source: Source, number: int, anchor: str) -> dict[str, Any]:
         "publisher": source.publisher,
         "published": format_date(source.published) if source.published else None,
         "kind": source.kind,
-        "url": source.url if source.url and re.match(r"https?://", source.url) else None,
+        "url": href,
+        "url_text": url_text,
         "reliability": reliability,
         "reliability_words": RELIABILITY_WORDS.get(reliability, "not graded"),
     }
@@ -375,7 +459,8 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
     shown = [e for e in sheet.events
              if e.status in statuses and not e.stale and e.category in CATEGORIES]
     shown.sort(key=lambda e: (_sort_key(_event_start(e)), e.title))
-    hidden = [e for e in sheet.events if e not in shown]
+    shown_ids = {id(e) for e in shown}  # identity: comparing dataclasses is O(fields)
+    hidden = [e for e in sheet.events if id(e) not in shown_ids]
     cites = _Citations(sheet, anchor)
     sections = []
     for category in CATEGORIES:
@@ -415,7 +500,9 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
     country = country_name(sheet.country)
     heading_base = 2 if fragment else 1
     reliability_counts = Counter(s["reliability"] for s in sources)
-    return {
+    # Every string from the sheet (and the options) is cleaned in one place, here, so no
+    # template has to remember to.
+    return clean_context({
         "cc": cc,
         "country_code": sheet.country.upper(),
         "country": country,
@@ -435,6 +522,7 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
         "draft": options.include_proposed,
         "fragment": fragment,
         "medium": medium,
+        "content_policy": options.content_policy,
         "page_size": "letter" if options.page_size.lower() == "letter" else "A4",
         "h": {"title": heading_base, "section": heading_base + 1, "item": heading_base + 2},
         "bottom_line": sheet.bottom_line,
@@ -457,7 +545,7 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
         "credibility_words": CREDIBILITY_WORDS,
         "version": __version__,
         "extra": options.extra,
-    }
+    })
 
 
 # --------------------------------------------------------------------------- Jinja
@@ -572,6 +660,12 @@ def layout_pdf(sheet: FactSheet, options: RenderOptions | None = None):
     except (ImportError, OSError) as exc:  # OSError: Pango missing from the system
         raise RenderError(f"PDF output needs WeasyPrint and Pango ({exc}); install the "
                           "system packages listed in the README or use --format html") from None
+    limit = options.max_events
+    shown = sum(1 for e in sheet.events if e.status in shown_statuses(options) and not e.stale)
+    if limit and shown > limit:
+        raise RenderError(f"{sheet.country.lower()}: {shown} events is more than the {limit} a "
+                          "PDF holds by default (WeasyPrint's time and memory grow with each); "
+                          f"pass --max-events {shown} (or 0 for no limit), or use --format html")
     cc = sheet.country.lower()
     context = build_context(sheet, options, medium="pdf")
     html = _render_template(sheet, options, [f"briefing-{cc}.html", "briefing.html"], context)
@@ -601,15 +695,54 @@ def render_pdf(sheet: FactSheet, options: RenderOptions | None = None) -> bytes:
 # --------------------------------------------------------------------------- files
 
 
+def _remove_stale_temps(target: Path) -> None:
+    """Delete temp files an earlier, killed write of ``target`` left behind.
+
+    A temp file is stale when the process in its name is gone and it predates this run;
+    a concurrent build's temp file (live pid) is left alone.
+    """
+    for tmp in target.parent.glob(f".{_glob_escape(target.name)}.*.tmp"):
+        pid = tmp.name[len(target.name) + 2:].split(".", 1)[0]
+        try:
+            if tmp.stat().st_mtime >= _STARTED or (pid.isdigit() and _pid_alive(int(pid))):
+                continue
+            tmp.unlink()
+            log.info("%s: removed a temporary file left by an interrupted build", tmp)
+        except OSError:
+            continue  # gone already, or not ours to remove
+
+
+def _glob_escape(name: str) -> str:
+    """``name`` with glob metacharacters escaped, for Path.glob."""
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: alive, someone else's
+        return True
+    return True
+
+
 def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    """Write ``data`` to a temp file beside ``target``, fsync it, then os.replace: a reader
+    (or a build killed at any moment) sees the old file or the new one, never a part."""
+    _remove_stale_temps(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+                               dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
 
 
@@ -629,12 +762,19 @@ def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         raise RenderError(f"format {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
+    cc = str(sheet.country).lower()
+    # The country code names the output files: never let it carry a path.
+    if not re.fullmatch(r"[a-z]{2}", cc):
+        raise RenderError(f"country {sheet.country!r}: not a two-letter ISO code; fix the "
+                          "fact sheet's country field")
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RenderError(f"{out_dir}: exists and is not a directory; pass --out DIR")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RenderError(f"{out_dir}: cannot create output directory ({exc.strerror})") from None
-    cc = sheet.country.lower()
+        raise RenderError(f"{out_dir}: cannot create output directory ({exc.strerror}); "
+                          "pass --out DIR") from None
     # Render everything before writing anything, so a failure leaves no half-set behind.
     rendered: dict[str, tuple[Path, bytes]] = {}
     for fmt in wanted:
@@ -673,9 +813,9 @@ def render_index(results: Iterable[Any], options: RenderOptions | None = None,
         rows.append({"name": country_name(r.country), "ok": r.ok, "links": links,
                      "counts": r.counts, "pages": r.pages, "reviewed": format_date(r.reviewed)
                      if r.reviewed else None, "error": r.error})
-    context = {"rows": rows, "power": power, "handling": options.handling,
-               "generated": format_date(resolve_date(options).isoformat()),
-               "version": __version__, "extra": options.extra}
+    context = clean_context({"rows": rows, "power": power, "handling": options.handling,
+                             "generated": format_date(resolve_date(options).isoformat()),
+                             "version": __version__, "extra": options.extra})
     env = make_environment(options.templates_dir)
     return env.select_template(["index.html"]).render(context)
 
@@ -684,6 +824,10 @@ def write_index(results: Iterable[Any], out_dir: Path, options: RenderOptions | 
                 power: str = "Russia") -> Path:
     """Write OUT/index.html atomically. RETURNS the path written."""
     target = Path(out_dir) / "index.html"
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    _write_atomic(target, render_index(results, options, power).encode("utf-8"))
+    html = render_index(results, options, power).encode("utf-8")
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        _write_atomic(target, html)
+    except OSError as exc:
+        raise RenderError(f"{target}: cannot write ({exc.strerror}); pass --out DIR") from None
     return target

@@ -27,6 +27,10 @@ log = logging.getLogger("briefgen.ingest")
 # that is interrupted keeps most of its work.
 FLUSH_EVERY = 200
 MANIFEST_WINS = ("title", "author", "publisher", "kind", "url")
+#: Largest file read, in megabytes (MB = 10^6 bytes); a larger one is skipped with a
+#: warning naming --max-doc-mb. A document is held in memory several times over (bytes,
+#: text, regions, cache row), so the limit bounds memory per document.
+DEFAULT_MAX_DOC_MB = 20.0
 
 
 def parse_file(path: Path, data: bytes, reader: BaseReader) -> tuple[Document, list[str]]:
@@ -113,13 +117,16 @@ def _check_corpus(corpus: Path | str) -> Path:
 
 
 def iter_corpus(
-    corpus: Path | str, *, cache_dir: Path | str | bool | None = None
+    corpus: Path | str, *, cache_dir: Path | str | bool | None = None,
+    max_doc_mb: float | None = DEFAULT_MAX_DOC_MB,
 ) -> Iterator[Document]:
     """Yield the Documents of ``corpus`` one at a time, in file-name order.
 
     corpus (Path | str): the corpus directory (a sources.yaml beside the files is used).
     cache_dir (Path | str | bool | None): the cache directory; None → $BRIEFGEN_CACHE_DIR
         or ./.briefgen; False → no cache.
+    max_doc_mb (float | None): files larger than this many MB are skipped with a warning;
+        None or 0 reads any size.
     YIELDS (Document): each readable file as a Document, manifest applied.
     Raises IngestError (exit 2) for a missing corpus or a malformed sources.yaml.
     """
@@ -135,7 +142,8 @@ def iter_corpus(
     store = open_store(resolve_cache_dir(cache_dir))
     completed = False
     try:
-        yield from _ingest(corpus, files, readers, manifest, store)
+        limit = int(max_doc_mb * 1_000_000) if max_doc_mb else None
+        yield from _ingest(corpus, files, readers, manifest, store, limit)
         completed = True
     finally:
         if store is not None:
@@ -148,7 +156,8 @@ def iter_corpus(
 
 
 def _ingest(
-    corpus: Path, files: list[Path], readers: Readers, manifest: dict, store: Store | None
+    corpus: Path, files: list[Path], readers: Readers, manifest: dict, store: Store | None,
+    limit: int | None = None,
 ) -> Iterator[Document]:
     key = str(corpus.resolve())
     known = store.known_files(key) if store is not None else {}
@@ -156,7 +165,8 @@ def _ingest(
         reader = readers.reader_for(path)
         reader_key = readers.key(path)
         try:
-            doc, warnings = _read_one(path, reader, reader_key, store, key, known.get(path.name))
+            doc, warnings = _read_one(path, reader, reader_key, store, key, known.get(path.name),
+                                      limit)
         except UnreadableFileError as exc:
             log.warning("%s: %s; skipped", path, exc)
             continue
@@ -177,9 +187,14 @@ def _ingest(
 
 def _read_one(
     path: Path, reader: BaseReader, reader_key: str, store: Store | None, corpus_key: str,
-    known: tuple[int, int, str, str] | None,
+    known: tuple[int, int, str, str] | None, limit: int | None = None,
 ) -> tuple[Document, list[str]]:
     stat = path.stat()
+    if limit is not None and stat.st_size > limit:
+        raise UnreadableFileError(
+            f"{stat.st_size / 1e6:.1f} MB is over the {limit / 1e6:g} MB limit per document; "
+            f"pass --max-doc-mb {int(stat.st_size / 1e6) + 1} (or 0 for no limit) to read it"
+        )
     if store is not None and known is not None:
         size, mtime, sha, cached_reader = known
         if (size, mtime, cached_reader) == (stat.st_size, stat.st_mtime_ns, reader_key):
@@ -201,24 +216,27 @@ def _read_one(
 
 
 def load_corpus(
-    corpus: Path | str, *, cache_dir: Path | str | bool | None = None
+    corpus: Path | str, *, cache_dir: Path | str | bool | None = None,
+    max_doc_mb: float | None = DEFAULT_MAX_DOC_MB,
 ) -> list[Document]:
     """Read every supported file of ``corpus`` into Documents, sorted by id.
 
     Same arguments as ``iter_corpus``. RETURNS (list[Document]).
     """
-    return sorted(iter_corpus(corpus, cache_dir=cache_dir), key=lambda d: d.id)
+    return sorted(iter_corpus(corpus, cache_dir=cache_dir, max_doc_mb=max_doc_mb),
+                  key=lambda d: d.id)
 
 
 def find_document(
-    corpus: Path | str, doc_id: str, cache_dir: Path | str | bool | None = None
+    corpus: Path | str, doc_id: str, cache_dir: Path | str | bool | None = None,
+    max_doc_mb: float | None = DEFAULT_MAX_DOC_MB,
 ) -> Document:
     """The document of ``corpus`` named ``doc_id`` (its id, file name or a unique id prefix).
 
     RETURNS (Document). Raises IngestError (exit 2) when none or several match, with a
     "did you mean" hint.
     """
-    docs = load_corpus(corpus, cache_dir=cache_dir)
+    docs = load_corpus(corpus, cache_dir=cache_dir, max_doc_mb=max_doc_mb)
     by_id = {d.id: d for d in docs}
     wanted = doc_id.strip()
     if wanted in by_id:

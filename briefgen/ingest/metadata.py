@@ -52,6 +52,14 @@ def read_manifest(corpus: Path | str) -> dict[str, dict[str, Any]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise IngestError(f"{path}: cannot read the manifest ({exc}); save it as UTF-8") from None
     try:
+        # Aliases (*name) are refused before anything is built: nested ones expand
+        # exponentially ("billion laughs") the moment an entry is turned into a string.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise IngestError(
+                    f"{path}:{event.start_mark.line + 1}: YAML alias *{event.anchor} is not "
+                    "allowed in the manifest; write the value out in full"
+                )
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

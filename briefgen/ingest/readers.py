@@ -130,7 +130,19 @@ class HtmlReader(BaseReader):
 
     def read(self, data: bytes, path: Path) -> Parsed:
         text, warnings = _decode_html(data)
+        # lexbor's parse time grows with the square of the nesting (3 s for 50,000 levels
+        # here), so a hostile page is refused on a cheap estimate before parsing.
+        if _estimated_depth_exceeds(text, 4 * MAX_HTML_DEPTH):
+            raise UnreadableFileError(
+                f"HTML elements nested more than {4 * MAX_HTML_DEPTH} deep (a broken or "
+                "hostile page); not parsed"
+            )
         tree = self._Parser(text)
+        if _nesting_exceeds(tree.root, MAX_HTML_DEPTH):
+            raise UnreadableFileError(
+                f"HTML elements nested more than {MAX_HTML_DEPTH} deep (a broken or hostile "
+                "page; browsers' parsers stop there too)"
+            )
         meta = html_metadata(tree)
         body = html_to_text(tree)
         if not body.strip():
@@ -272,6 +284,10 @@ class Readers:
 
 # --------------------------------------------------------------------------- HTML
 
+# Deepest element nesting read; the text walk recurses once per level (Python's limit is
+# 1000), and Blink's HTML parser stops nesting at 512 as well.
+MAX_HTML_DEPTH = 512
+
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 # Elements that are never article text.
@@ -320,6 +336,64 @@ def _decode_html(data: bytes) -> tuple[str, list[str]]:
             except (LookupError, UnicodeDecodeError):
                 pass  # a wrong declaration is common; fall back to detection
     return _decode(data)
+
+
+# Tags that never nest: void elements, and those the parser closes implicitly when the
+# next one opens (<p>, <li>, table cells …), so unclosed ones do not deepen the tree.
+_FLAT_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen "
+    "p li dt dd tr td th option optgroup rb rt rp thead tbody tfoot colgroup caption "
+    "html head body".split()
+)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+_RAW_TEXT_TAGS = ("script", "style")  # their bodies are not markup
+
+
+def _estimated_depth_exceeds(text: str, limit: int) -> bool:
+    """A parser-free upper estimate of nesting: running opens minus closes of nesting tags.
+
+    Linear in the text: script and style bodies are skipped with one find each.
+    """
+    depth, pos, lowered = 0, 0, None
+    while True:
+        match = _TAG.search(text, pos)
+        if match is None:
+            return False
+        pos = match.end()
+        closing, name, self_closing = match.groups()
+        name = name.lower()
+        if name in _RAW_TEXT_TAGS and not closing:
+            lowered = lowered if lowered is not None else text.lower()
+            end = lowered.find(f"</{name}", pos)
+            if end < 0:
+                return False  # the rest of the page is script text
+            pos = end
+            continue
+        if self_closing or name in _FLAT_TAGS:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > limit:
+            return True
+
+
+def _nesting_exceeds(root: Any, limit: int) -> bool:
+    """True when some element of the tree lies more than ``limit`` levels below ``root``.
+
+    Iterative, so the check itself cannot hit the recursion limit it guards.
+    """
+    if root is None:
+        return False
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        child = node.child
+        while child is not None:
+            if child.is_element_node:
+                stack.append((child, depth + 1))
+            child = child.next
+    return False
 
 
 def _attr(node: Any, name: str) -> str:
