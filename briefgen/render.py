@@ -116,9 +116,7 @@ class RenderOptions:
     generated: date | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     max_events: int | None = DEFAULT_MAX_PDF_EVENTS
-    # Off by default only because tests/browser/check.mjs injects axe-core as an inline
-    # script; turn on once it opens pages with bypassCSP.
-    content_policy: bool = False
+    content_policy: bool = True
 
 
 # --------------------------------------------------------------------------- dates

@@ -9,6 +9,8 @@ Regenerate the golden files with: BRIEFGEN_UPDATE_GOLDEN=1 python -m pytest test
 
 from __future__ import annotations
 
+import dataclasses
+
 import io
 import logging
 import os
@@ -254,7 +256,8 @@ def draft_outputs() -> dict[str, object]:
 def injected_outputs() -> dict[str, object]:
     sheet = make_sheet(injected=True)
     sheet.events[0].title = f"Visit {SCRIPT}"
-    sheet.sources["doc-a"].title = f"Title {SCRIPT}"
+    # a copy: the module's shared SOURCES must stay clean for the golden files
+    sheet.sources["doc-a"] = dataclasses.replace(sheet.sources["doc-a"], title=f"Title {SCRIPT}")
     options = RenderOptions(generated=date(2024, 7, 15), handling=f"SECRET {SCRIPT}")
     return {"html": render_html(sheet, options),
             "fragment": render_html(sheet, options, fragment=True),
