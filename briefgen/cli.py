@@ -197,7 +197,8 @@ def _run_builds(paths, out_dir, formats, options, jobs):
     for result in results:
         for target in result.paths.values():
             click.echo(target)
-    if len(results) > 1:
+    quiet = logging.getLogger("briefgen").level >= logging.ERROR  # --quiet
+    if len(results) > 1 and not quiet:
         _print_summary(results)
     return results
 
