@@ -35,3 +35,15 @@ def _restore_logging():
     saved = (logger.handlers[:], logger.level, logger.propagate)
     yield
     logger.handlers[:], logger.level, logger.propagate = saved
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/ from the current templates (review the diff).")
+
+
+def pytest_configure(config):
+    import os
+
+    if config.getoption("--update-golden", default=False):
+        os.environ["BRIEFGEN_UPDATE_GOLDEN"] = "1"

@@ -4,7 +4,8 @@ Sheets are invented in code (no corpus text). Rendering is the slow part, so eac
 of each sheet is rendered once per module and shared. Browser checks (Nu HTML checker,
 axe-core, computed styles) live in test_render_browser.py.
 
-Regenerate the golden files with: BRIEFGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_render.py
+Regenerate the golden files with: python -m pytest tests/test_render.py --update-golden
+(or BRIEFGEN_UPDATE_GOLDEN=1)
 """
 
 from __future__ import annotations
