@@ -439,9 +439,9 @@ def clause_title(tokens, start: int, end: int, head: int, limit: int = TITLE_WOR
         words.pop()
     if len(words) < 2:
         return ""
-    source = words[0].doc.text
     if words[0].i + len(words) - 1 == words[-1].i:  # one stretch of the text
-        text = source[words[0].idx:words[-1].idx + len(words[-1].text)]
+        # a Span joins only its own tokens (Doc.text would rebuild the whole document)
+        text = tokens[words[0].i:words[-1].i + 1].text
     else:  # a borrowed subject: two stretches
         text = " ".join(t.text for t in words)
     text = " ".join(text.replace("- ", "-").split()) if "-\n" in text else " ".join(text.split())

@@ -141,6 +141,7 @@ class _Detector:
 
     def __init__(self, text: str, cues: Cues):
         self.cues = cues
+        self._meta_memo: dict[str, bool] = {}
         self.lines = _split_lines(text)
         self.nonblank = [i for i, line in enumerate(self.lines) if line.text]
         self.position = {i: n for n, i in enumerate(self.nonblank)}
@@ -191,7 +192,13 @@ class _Detector:
         return None
 
     def _is_meta(self, text: str) -> bool:
-        return len(text) <= 120 and bool(self.cues.comment_meta.search(text))
+        # asked several times per line (meta blocks, thread openings): remember answers
+        try:
+            return self._meta_memo[text]
+        except KeyError:
+            found = len(text) <= 120 and bool(self.cues.comment_meta.search(text))
+            self._meta_memo[text] = found
+            return found
 
     def _is_citation(self, text: str) -> bool:
         return bool(YEAR.search(text)) and bool(
