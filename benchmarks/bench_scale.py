@@ -209,8 +209,10 @@ def measure_extract(corpus: Path, jobs: int, cache: Path, power: str, region: st
                             keep_text=False)
     seconds = time.perf_counter() - started
     s = result.stats
+    from briefgen.factcache import extractor_version
+
     return {"seconds": seconds, "docs": s.documents, "chars": s.chars, "facts": s.facts,
-            "extracted": s.extracted, "cached": s.cached}
+            "extracted": s.extracted, "cached": s.cached, "version": extractor_version()}
 
 
 def measure_ingest(corpus: Path) -> dict:
@@ -276,7 +278,7 @@ def measure_build(corpus: Path, power: str, region: str) -> dict:
         assets = ROOT / "briefgen" / "assets"
         base = (assets if assets.is_dir() else default_templates_dir()).resolve().as_uri() + "/"
         builds, bares = [], []
-        for _ in range(3):  # interleaved, best of three
+        for _ in range(5):  # interleaved, best of five (WeasyPrint times vary)
             t = time.perf_counter()
             write_briefing(load_sheet(path), tmp / "out", ["pdf"], options)
             builds.append(time.perf_counter() - t)
@@ -375,6 +377,10 @@ def main() -> None:
             again = run("extract", corpus, jobs=args.jobs, cache=cache, power=args.power,
                         region=args.region)
             put("incremental: re-extracted", size, f"{again['extracted']}")
+            if again.get("version") != full.get("version"):
+                notes.append(f"{_label(size)}: the extraction code or a lexicon changed between "
+                             "the cold and the incremental run, so every document was "
+                             "re-extracted; rerun on a quiet tree")
             put("incremental s / cold s", size,
                 f"{again['seconds']:.2f}/{full['seconds']:.0f} = "
                 f"{100 * again['seconds'] / full['seconds']:.1f}%")
@@ -403,6 +409,8 @@ def main() -> None:
                     put(metric, size, "skipped")
                 notes.append(f"{_label(size)}: -j 1, ingest and bare runs skipped "
                              f"(> --detail-max {args.detail_max})")
+            print(f"[{_label(size)}] " + "; ".join(f"{m}: {v[size]}" for m, v in rows.items()
+                                                  if size in v), file=sys.stderr)
             shutil.rmtree(corpus, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
             shutil.rmtree(work / f"cache{size}-j1", ignore_errors=True)

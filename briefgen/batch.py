@@ -52,20 +52,28 @@ def build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> Bui
         sheet = load_sheet(Path(sheet_file))
         written = write_briefing(sheet, Path(out_dir), formats, options)
     except BriefgenError as exc:
-        return BuildResult(country, error=exc.format_message(),
-                           seconds=time.perf_counter() - started)
+        return BuildResult(
+            country, error=exc.format_message(), seconds=time.perf_counter() - started
+        )
     except Exception as exc:  # a bug in one country must not stop the others
         log.debug("build of %s failed", country, exc_info=True)
-        return BuildResult(country, error=f"unexpected {type(exc).__name__}: {exc}",
-                           seconds=time.perf_counter() - started)
+        return BuildResult(
+            country,
+            error=f"unexpected {type(exc).__name__}: {exc}",
+            seconds=time.perf_counter() - started,
+        )
     shown = shown_events(sheet, options.include_proposed)
     pages = None
     if "pdf" in written:
         pages = count_pages(written["pdf"])
     return BuildResult(
-        country=country, paths={k: str(v) for k, v in written.items()}, events=len(shown),
+        country=country,
+        paths={k: str(v) for k, v in written.items()},
+        events=len(shown),
         counts={c: sum(e.category == c for e in shown) for c in CATEGORIES},
-        pages=pages, seconds=time.perf_counter() - started, reviewed=sheet.reviewed,
+        pages=pages,
+        seconds=time.perf_counter() - started,
+        reviewed=sheet.reviewed,
         power=sheet.power,
     )
 
@@ -86,9 +94,14 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def build_many(sheet_files: Iterable[Path], out_dir: Path, formats: list[str], options,
-               jobs: int | None = None,
-               on_done: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
+def build_many(
+    sheet_files: Iterable[Path],
+    out_dir: Path,
+    formats: list[str],
+    options,
+    jobs: int | None = None,
+    on_done: Callable[[BuildResult], None] | None = None,
+) -> list[BuildResult]:
     """Build every sheet, ``jobs`` at a time; results in input order.
 
     Args:

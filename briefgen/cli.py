@@ -29,8 +29,11 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else
-                                          logging.INFO if verbose else logging.WARNING)
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    )
     root = logging.getLogger("briefgen")
     root.handlers[:] = [_StderrHandler()]
     root.setLevel(level)
@@ -71,8 +74,9 @@ def _parse_formats(value: str) -> list[str]:
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise click.BadParameter(f"{', '.join(bad) or value!r}: choose from {', '.join(FORMATS)}",
-                                 param_hint="--format")
+        raise click.BadParameter(
+            f"{', '.join(bad) or value!r}: choose from {', '.join(FORMATS)}", param_hint="--format"
+        )
     return list(dict.fromkeys(formats))
 
 
@@ -87,14 +91,26 @@ def _echo_json(data: object) -> None:
 
 
 data_option = click.option(
-    "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
-    show_default=True, help="Data directory holding factsheets/<cc>.yaml.")
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Data directory holding factsheets/<cc>.yaml.",
+)
 corpus_option = click.option(
-    "--corpus", type=click.Path(path_type=Path), required=True,
-    help="Folder of articles (txt, md, html, pdf) with an optional sources.yaml.")
+    "--corpus",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder of articles (txt, md, html, pdf) with an optional sources.yaml.",
+)
 max_doc_option = click.option(
-    "--max-doc-mb", type=click.FloatRange(min=0), default=20.0, show_default=True,
-    help="Skip (with a warning) corpus files larger than this many MB; 0 for no limit.")
+    "--max-doc-mb",
+    type=click.FloatRange(min=0),
+    default=20.0,
+    show_default=True,
+    help="Skip (with a warning) corpus files larger than this many MB; 0 for no limit.",
+)
 
 
 # --------------------------------------------------------------------------- build
@@ -103,28 +119,76 @@ max_doc_option = click.option(
 @cli.command()
 @click.argument("countries", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Build every country in the data directory.")
-@click.option("--format", "formats", default="pdf,html", show_default=True,
-              help="Comma-separated: pdf, html, fragment.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True, help="Output directory.")
+@click.option(
+    "--format",
+    "formats",
+    default="pdf,html",
+    show_default=True,
+    help="Comma-separated: pdf, html, fragment.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Output directory.",
+)
 @data_option
-@click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False,
-              path_type=Path), help="Directory of template overrides.")
-@click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False),
-              default="A4", show_default=True)
-@click.option("--handling", default="UNCLASSIFIED // FOR INTERNAL USE", show_default=True,
-              help="Handling line printed on every page.")
-@click.option("--include-proposed", is_flag=True,
-              help="Also show events not yet reviewed, marked as a draft.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1),
-              help="Render in N processes (default: the CPU count).")
-@click.option("--index/--no-index", default=True, show_default=True,
-              help="Write OUT/index.html listing the briefings (with --all).")
-@click.option("--max-events", type=click.IntRange(min=0), default=1000, show_default=True,
-              help="Refuse a PDF of more events than this (time and memory); 0 for no limit.")
-def build(countries: tuple[str, ...], all_: bool, formats: str, out_dir: Path, data_dir: Path,
-          templates_dir: Path | None, page_size: str, handling: str,
-          include_proposed: bool, jobs: int | None, index: bool, max_events: int) -> None:
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Directory of template overrides.",
+)
+@click.option(
+    "--page-size",
+    type=click.Choice(["A4", "Letter"], case_sensitive=False),
+    default="A4",
+    show_default=True,
+)
+@click.option(
+    "--handling",
+    default="UNCLASSIFIED // FOR INTERNAL USE",
+    show_default=True,
+    help="Handling line printed on every page.",
+)
+@click.option(
+    "--include-proposed", is_flag=True, help="Also show events not yet reviewed, marked as a draft."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Render in N processes (default: the CPU count).",
+)
+@click.option(
+    "--index/--no-index",
+    default=True,
+    show_default=True,
+    help="Write OUT/index.html listing the briefings (with --all).",
+)
+@click.option(
+    "--max-events",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Refuse a PDF of more events than this (time and memory); 0 for no limit.",
+)
+def build(
+    countries: tuple[str, ...],
+    all_: bool,
+    formats: str,
+    out_dir: Path,
+    data_dir: Path,
+    templates_dir: Path | None,
+    page_size: str,
+    handling: str,
+    include_proposed: bool,
+    jobs: int | None,
+    index: bool,
+    max_events: int,
+) -> None:
     """Render briefings for COUNTRY (code or name) from the fact sheets.
 
     Writes OUT/<cc>.pdf, OUT/<cc>.html and OUT/<cc>.fragment.html as asked; with --all,
@@ -145,18 +209,26 @@ def build(countries: tuple[str, ...], all_: bool, formats: str, out_dir: Path, d
     if all_:
         paths = list_sheets(data_dir)
         if not paths:
-            raise UsageError(f"{data_dir / 'factsheets'}: no fact sheets; run `briefgen update` first")
+            raise UsageError(
+                f"{data_dir / 'factsheets'}: no fact sheets; run `briefgen update` first"
+            )
     elif countries:
         paths = [sheet_path(data_dir, code) for code in _countries(countries)]
         for path in paths:
             if not path.exists():
-                raise UsageError(f"{path}: no fact sheet for {path.stem.upper()}; run `briefgen "
-                                 f"update --corpus DIR {path.stem}` or check --data")
+                raise UsageError(
+                    f"{path}: no fact sheet for {path.stem.upper()}; run `briefgen "
+                    f"update --corpus DIR {path.stem}` or check --data"
+                )
     else:
         raise UsageError("name at least one COUNTRY, or pass --all")
-    options = RenderOptions(page_size="Letter" if page_size.lower() == "letter" else "A4",
-                            handling=handling, include_proposed=include_proposed,
-                            templates_dir=templates_dir, max_events=max_events or None)
+    options = RenderOptions(
+        page_size="Letter" if page_size.lower() == "letter" else "A4",
+        handling=handling,
+        include_proposed=include_proposed,
+        templates_dir=templates_dir,
+        max_events=max_events or None,
+    )
     results = _run_builds(paths, out_dir, wanted, options, jobs)
     if all_ and index:
         from briefgen.render import write_index
@@ -167,8 +239,10 @@ def build(countries: tuple[str, ...], all_: bool, formats: str, out_dir: Path, d
     if failed:
         if len(results) == 1:
             raise BriefgenError(f"{failed[0].country.lower()}: {failed[0].error}")
-        raise BriefgenError(f"{len(failed)} of {len(results)} briefings failed: "
-                            + ", ".join(r.country.lower() for r in failed))
+        raise BriefgenError(
+            f"{len(failed)} of {len(results)} briefings failed: "
+            + ", ".join(r.country.lower() for r in failed)
+        )
 
 
 def _run_builds(paths, out_dir, formats, options, jobs):
@@ -211,9 +285,13 @@ def _print_summary(results) -> None:
     for col in ("country", "events", "pages", "seconds", "paths"):
         table.add_column(col, overflow="fold")
     for r in results:
-        table.add_row(r.country.lower(), str(r.events) if r.ok else "failed",
-                      str(r.pages or "—"), f"{r.seconds:.1f}",
-                      ", ".join(r.paths.values()) or (r.error or ""))
+        table.add_row(
+            r.country.lower(),
+            str(r.events) if r.ok else "failed",
+            str(r.pages or "—"),
+            f"{r.seconds:.1f}",
+            ", ".join(r.paths.values()) or (r.error or ""),
+        )
     Console(stderr=True, soft_wrap=False).print(table)
 
 
@@ -223,11 +301,15 @@ def _print_summary(results) -> None:
 @cli.command()
 @click.argument("countries", nargs=-1)
 @data_option
-@click.option("--corpus", type=click.Path(path_type=Path),
-              help="Also check that every quote still matches its document.")
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    help="Also check that every quote still matches its document.",
+)
 @max_doc_option
-def check(countries: tuple[str, ...], data_dir: Path, corpus: Path | None,
-          max_doc_mb: float) -> None:
+def check(
+    countries: tuple[str, ...], data_dir: Path, corpus: Path | None, max_doc_mb: float
+) -> None:
     """Validate fact sheets: schema, cross-references and (with --corpus) quotes.
 
     Exit 0 when valid, 1 with findings (each names file and line), 2 when unreadable.
@@ -264,9 +346,17 @@ def check(countries: tuple[str, ...], data_dir: Path, corpus: Path | None,
 # --------------------------------------------------------------------------- pipeline
 
 
-def run_pipeline(corpus: Path, power: str = "russia", region: str = "latin_america",
-                 known=(), max_doc_mb: float | None = 20.0, *, jobs: int | None = None,
-                 engine: str = "local", scheduler: str | None = None):
+def run_pipeline(
+    corpus: Path,
+    power: str = "russia",
+    region: str = "latin_america",
+    known=(),
+    max_doc_mb: float | None = 20.0,
+    *,
+    jobs: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+):
     """Ingest, extract and reconcile a corpus.
 
     known: events already in fact sheets, so an event keeps the id analysts reviewed.
@@ -276,42 +366,77 @@ def run_pipeline(corpus: Path, power: str = "russia", region: str = "latin_ameri
     from briefgen.engine import run_extraction
     from briefgen.reconcile import reconcile
 
-    extraction = run_extraction(corpus, jobs=jobs, engine=engine, scheduler=scheduler,
-                                power=power, region=region, max_doc_mb=max_doc_mb)
+    extraction = run_extraction(
+        corpus,
+        jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
+        power=power,
+        region=region,
+        max_doc_mb=max_doc_mb,
+    )
     documents, facts = extraction.documents, extraction.facts
     result = reconcile(facts, documents, power=power, region=region, known=known)
     return documents, facts, result
 
 
-power_option = click.option("--power", default="russia", show_default=True,
-                            help="The power tracked: briefgen/lexicons/powers/<power>.yaml.")
-region_option = click.option("--region", default="latin_america", show_default=True,
-                             help="The countries covered: briefgen/lexicons/regions/<region>.yaml.")
+power_option = click.option(
+    "--power",
+    default="russia",
+    show_default=True,
+    help="The power tracked: briefgen/lexicons/powers/<power>.yaml.",
+)
+region_option = click.option(
+    "--region",
+    default="latin_america",
+    show_default=True,
+    help="The countries covered: briefgen/lexicons/regions/<region>.yaml.",
+)
 
 
 def engine_options(func):
     """-j/--jobs, --engine and --scheduler: how extraction runs (the facts are the same)."""
-    func = click.option("--scheduler", metavar="ADDRESS",
-                        help="A dask scheduler (tcp://host:8786) for --engine dask; without "
-                             "it, a local dask cluster of -j workers.")(func)
-    func = click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
-                        show_default=True,
-                        help="local: processes on this machine; dask: a dask.distributed "
-                             "cluster (pip install 'briefgen[dask]').")(func)
-    return click.option("-j", "--jobs", type=click.IntRange(min=1),
-                        help="Extract in N worker processes (default: the CPU count).")(func)
+    func = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="A dask scheduler (tcp://host:8786) for --engine dask; without "
+        "it, a local dask cluster of -j workers.",
+    )(func)
+    func = click.option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="local: processes on this machine; dask: a dask.distributed "
+        "cluster (pip install 'briefgen[dask]').",
+    )(func)
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        help="Extract in N worker processes (default: the CPU count).",
+    )(func)
 
 
 @cli.command()
 @corpus_option
-@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+)
 @power_option
 @region_option
 @max_doc_option
 @engine_options
-def extract(corpus: Path, fmt: str, power: str, region: str, max_doc_mb: float,
-            jobs: int | None, engine: str, scheduler: str | None) -> None:
+def extract(
+    corpus: Path,
+    fmt: str,
+    power: str,
+    region: str,
+    max_doc_mb: float,
+    jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+) -> None:
     """Extract facts and disagreements from a corpus; print them (writes nothing).
 
     \b
@@ -319,14 +444,17 @@ def extract(corpus: Path, fmt: str, power: str, region: str, max_doc_mb: float,
         briefgen extract --corpus ../shared/corpus --format json > facts.json
         briefgen extract --corpus feeds/ -j 8 --format json > facts.json
     """
-    documents, facts, result = run_pipeline(corpus, power, region, max_doc_mb=max_doc_mb,
-                                            jobs=jobs, engine=engine, scheduler=scheduler)
+    documents, facts, result = run_pipeline(
+        corpus, power, region, max_doc_mb=max_doc_mb, jobs=jobs, engine=engine, scheduler=scheduler
+    )
     if fmt == "json":
-        _echo_json({
-            "documents": [d.summary() for d in documents],
-            "facts": [f.to_json() for f in facts],
-            "disagreements": [d.to_json() for d in result.disagreements],
-        })
+        _echo_json(
+            {
+                "documents": [d.summary() for d in documents],
+                "facts": [f.to_json() for f in facts],
+                "disagreements": [d.to_json() for d in result.disagreements],
+            }
+        )
         return
     from rich.console import Console
     from rich.table import Table
@@ -350,9 +478,18 @@ def extract(corpus: Path, fmt: str, power: str, region: str, max_doc_mb: float,
 @region_option
 @max_doc_option
 @engine_options
-def update(corpus: Path, countries: tuple[str, ...], data_dir: Path, dry_run: bool, power: str,
-           region: str, max_doc_mb: float, jobs: int | None, engine: str,
-           scheduler: str | None) -> None:
+def update(
+    corpus: Path,
+    countries: tuple[str, ...],
+    data_dir: Path,
+    dry_run: bool,
+    power: str,
+    region: str,
+    max_doc_mb: float,
+    jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+) -> None:
     """Run the pipeline and merge its proposals into the fact sheets.
 
     New events arrive as `proposed`; reviewed events and every field an analyst edited
@@ -362,22 +499,30 @@ def update(corpus: Path, countries: tuple[str, ...], data_dir: Path, dry_run: bo
     Example:
         briefgen update --corpus ../shared/corpus ve cu
     """
-    from briefgen.factsheets import update_sheets
-
-    from briefgen.factsheets import list_sheets, load_sheet
+    from briefgen.factsheets import list_sheets, load_sheet, update_sheets
 
     codes = _countries(countries) if countries else None
     known = [e for path in list_sheets(data_dir) for e in load_sheet(path).events]
-    documents, _facts, result = run_pipeline(corpus, power, region, known, max_doc_mb,
-                                             jobs=jobs, engine=engine, scheduler=scheduler)
+    documents, _facts, result = run_pipeline(
+        corpus, power, region, known, max_doc_mb, jobs=jobs, engine=engine, scheduler=scheduler
+    )
     sources = {d.id: d.to_source() for d in documents}
-    changes = update_sheets(data_dir, result.events, result.disagreements, sources,
-                            power=power_name(power), countries=codes, dry_run=dry_run)
+    changes = update_sheets(
+        data_dir,
+        result.events,
+        result.disagreements,
+        sources,
+        power=power_name(power),
+        countries=codes,
+        dry_run=dry_run,
+    )
     for c in changes:
         state = "new sheet" if c.created else ("changed" if c.changed else "unchanged")
-        click.echo(f"{c.country.lower()}: {state}: +{c.added} events, {c.grown} with new evidence, "
-                   f"{c.refreshed} refreshed, {c.stale} stale, {c.revived} back, "
-                   f"+{c.disagreements_added} disagreements, {len(c.kept)} analyst-reviewed kept")
+        click.echo(
+            f"{c.country.lower()}: {state}: +{c.added} events, {c.grown} with new evidence, "
+            f"{c.refreshed} refreshed, {c.stale} stale, {c.revived} back, "
+            f"+{c.disagreements_added} disagreements, {len(c.kept)} analyst-reviewed kept"
+        )
     if dry_run:
         click.echo("dry run: nothing written", err=True)
 
@@ -402,8 +547,9 @@ def corpus() -> None:
 
 @corpus.command("list")
 @corpus_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @max_doc_option
 def corpus_list(corpus: Path, fmt: str, max_doc_mb: float) -> None:
     """List the documents of a corpus: doc, title, date, grade, kind, chars.
@@ -433,8 +579,9 @@ def corpus_list(corpus: Path, fmt: str, max_doc_mb: float) -> None:
 @corpus.command("show")
 @click.argument("doc")
 @corpus_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @max_doc_option
 def corpus_show(doc: str, corpus: Path, fmt: str, max_doc_mb: float) -> None:
     """Print one document's clean text (the text every quote offset indexes).
@@ -447,9 +594,15 @@ def corpus_show(doc: str, corpus: Path, fmt: str, max_doc_mb: float) -> None:
 
     document = find_document(corpus, doc, max_doc_mb=max_doc_mb)
     if fmt == "json":
-        _echo_json({**document.summary(), "text": document.text,
-                    "regions": [{"kind": r.kind, "start": r.start, "end": r.end}
-                                for r in document.regions]})
+        _echo_json(
+            {
+                **document.summary(),
+                "text": document.text,
+                "regions": [
+                    {"kind": r.kind, "start": r.start, "end": r.end} for r in document.regions
+                ],
+            }
+        )
     else:
         click.echo(document.text, nl=not document.text.endswith("\n"))
 
@@ -493,8 +646,13 @@ def _print_frame(frame, fmt: str, title: str) -> None:
 
 @cli.command("list")
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
 def list_(data_dir: Path, fmt: str) -> None:
     """List the countries in the data directory: events per category, review status.
 
@@ -510,8 +668,13 @@ def list_(data_dir: Path, fmt: str) -> None:
 @cli.command()
 @click.argument("country")
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--status", multiple=True, help="Only events with this status (repeatable).")
 def facts(country: str, data_dir: Path, fmt: str, status: tuple[str, ...]) -> None:
     """Print one country's events from its fact sheet.
@@ -532,8 +695,9 @@ def facts(country: str, data_dir: Path, fmt: str, status: tuple[str, ...]) -> No
 @cli.command()
 @click.argument("country")
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 def disagreements(country: str, data_dir: Path, fmt: str) -> None:
     """Print the points where sources disagree about one country.
 
@@ -547,8 +711,11 @@ def disagreements(country: str, data_dir: Path, fmt: str) -> None:
         return
     from briefgen.tables import disagreements_frame
 
-    _print_frame(disagreements_frame(sheet), fmt,
-                 f"{sheet.country}: {len(sheet.disagreements)} disagreements")
+    _print_frame(
+        disagreements_frame(sheet),
+        fmt,
+        f"{sheet.country}: {len(sheet.disagreements)} disagreements",
+    )
 
 
 @cli.command()
@@ -593,7 +760,10 @@ def main() -> None:
     except Exception as exc:  # the one place an unexpected error is caught
         if debug:
             raise
-        click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the "
-                   "traceback, and please report it)", err=True)
+        click.echo(
+            f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the "
+            "traceback, and please report it)",
+            err=True,
+        )
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -30,11 +30,23 @@ SETTINGS: dict[str, tuple[Any, str]] = {
 
 #: Which command options each setting feeds (click default_map).
 COMMAND_OPTIONS = {
-    "build": {"data": "data_dir", "out": "out_dir", "handling": "handling",
-              "templates": "templates_dir", "page_size": "page_size", "jobs": "jobs"},
+    "build": {
+        "data": "data_dir",
+        "out": "out_dir",
+        "handling": "handling",
+        "templates": "templates_dir",
+        "page_size": "page_size",
+        "jobs": "jobs",
+    },
     "check": {"data": "data_dir", "corpus": "corpus"},
-    "update": {"data": "data_dir", "corpus": "corpus", "power": "power", "region": "region"},
-    "extract": {"corpus": "corpus", "power": "power", "region": "region"},
+    "update": {
+        "data": "data_dir",
+        "corpus": "corpus",
+        "power": "power",
+        "region": "region",
+        "jobs": "jobs",
+    },
+    "extract": {"corpus": "corpus", "power": "power", "region": "region", "jobs": "jobs"},
     "list": {"data": "data_dir"},
     "facts": {"data": "data_dir"},
     "disagreements": {"data": "data_dir"},
@@ -91,8 +103,9 @@ def load_config(start: Path | None = None) -> Config:
     path, table = found
     unknown = sorted(set(table) - set(SETTINGS))
     if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: "
-                          f"{', '.join(SETTINGS)}")
+        raise ConfigError(
+            f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(SETTINGS)}"
+        )
     for key, value in table.items():
         default = SETTINGS[key][0]
         if default is not None and not isinstance(value, type(default)):

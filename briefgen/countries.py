@@ -110,8 +110,14 @@ def suggest_countries(name: str, limit: int = 3) -> list[str]:
     if len(key) < 3:
         return []
     choices = [k for k in _index() if len(k) > 3]
-    found = process.extract(key, choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                            limit=limit * 3, score_cutoff=80)
+    found = process.extract(
+        key,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit * 3,
+        score_cutoff=80,
+    )
     seen: dict[str, str] = {}
     for match, _score, _ in found:
         code = _index()[match]

@@ -239,11 +239,12 @@ def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 class _Task:
     """Misses sent to a worker together; ``handle`` is None while the task still fills."""
 
-    __slots__ = ("docs", "chars", "handle", "results")
+    __slots__ = ("docs", "chars", "handle", "results", "runner")
 
     def __init__(self) -> None:
         self.docs: list[Document] = []
         self.chars = 0
+        self.runner: Any = None
         self.handle: Any = None
         self.results: list[tuple[list[Fact], str | None]] | None = None
 
@@ -309,20 +310,25 @@ def iter_extraction(
     limits = {} if max_doc_mb is None else {"max_doc_mb": max_doc_mb}
     documents = iter_corpus(corpus, cache_dir=directory if directory is not None else False,
                             **limits)
-    runner: Any = None
+    runner: Any = None  # the engine's workers, started for the first full task
+    inline: Any = None  # this process, for part-filled tasks before any workers exist
     pending: deque[_Entry] = deque()
     in_flight: list[_Task] = []
     filling = _Task()
     completed = False
 
-    def submit(task: _Task, last: bool = False) -> None:
-        nonlocal runner
-        if runner is None:
+    def submit(task: _Task) -> None:
+        nonlocal runner, inline
+        full = len(task.docs) >= batch_size or task.chars >= BATCH_CHARS
+        if runner is None and not full and engine == "local":
             # A few changed documents in a cached corpus: workers would cost more to start
-            # than the extraction itself.
-            small = last and len(task.docs) < batch_size and engine == "local"
-            runner = _runner(engine, 1 if small else jobs, power, region, scheduler, client)
-        task.handle = runner.submit(task.docs)
+            # than the extraction itself, so a part-filled task runs here.
+            inline = inline or _runner(engine, 1, power, region, None, None)
+            task.runner = inline
+        else:
+            runner = runner or _runner(engine, jobs, power, region, scheduler, client)
+            task.runner = runner
+        task.handle = task.runner.submit(task.docs)
         in_flight.append(task)
 
     def ready(entry: _Entry, block: bool) -> bool:
@@ -335,9 +341,9 @@ def iter_extraction(
                 if not block:
                     return False
                 submit(task)
-            if not block and not runner.done(task.handle):
+            if not block and not task.runner.done(task.handle):
                 return False
-            task.results = runner.result(task.handle)
+            task.results = task.runner.result(task.handle)
             in_flight.remove(task)
             task.docs = []  # the parent keeps no copy of documents already extracted
         return True
@@ -385,17 +391,20 @@ def iter_extraction(
             limit = WINDOW_PER_WORKER * (runner.workers if runner is not None else jobs)
             while len(in_flight) > limit or len(pending) > MAX_PENDING:
                 yield from drain(block=True)
+            if filling.handle is not None:  # a blocking drain sent the task being filled
+                filling = _Task()
             if cache is not None:
                 cache.flush()
-        if filling.docs:
-            submit(filling, last=True)
+        if filling.docs and filling.handle is None:
+            submit(filling)
         while pending:
             yield from drain(block=True)
         completed = True
     finally:
         documents.close()
-        if runner is not None:
-            runner.close()
+        for used in (runner, inline):
+            if used is not None:
+                used.close()
         if cache is not None:
             try:
                 if completed:

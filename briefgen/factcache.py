@@ -16,7 +16,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import fields
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -58,34 +58,33 @@ def extractor_version() -> str:
     return digest.hexdigest()[:16]
 
 
+#: Document fields extraction does not read (the text and regions are hashed apart).
+_UNREAD = ("path", "text", "regions")
+
+
 def document_key(doc: Document) -> str:
     """The hash of everything extraction reads from ``doc`` (not its path: a moved corpus
-    keeps its cache)."""
-    data = asdict(doc)
-    data.pop("path", None)
-    data["regions"] = [[r.kind, r.start, r.end] for r in doc.regions]
-    blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    keeps its cache). Every other field counts, including ones added to Document later."""
+    meta = [[f.name, getattr(doc, f.name)] for f in fields(doc) if f.name not in _UNREAD]
+    meta.append(["regions", [[r.kind, r.start, r.end] for r in doc.regions]])
+    digest = hashlib.sha256(json.dumps(meta, ensure_ascii=False, default=str).encode("utf-8"))
+    digest.update(b"\0")
+    digest.update(doc.text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
-def fact_to_dict(fact: Fact) -> dict:
-    """A Fact as plain data, every quote of its evidence kept."""
-    return {
-        "id": fact.id, "country": fact.country, "category": fact.category, "date": fact.date,
-        "title": fact.title, "actors": list(fact.actors),
-        "evidence": [[q.doc, q.text, q.start, q.end] for q in fact.evidence],
-        "event": fact.event,
-    }
+def fact_to_row(fact: Fact) -> list:
+    """A Fact as a JSON array (every quote of its evidence kept); arrays decode faster
+    than objects, and a 10k-document rerun decodes some 100k facts."""
+    return [fact.id, fact.country, fact.category, fact.date, fact.title, list(fact.actors),
+            [[q.doc, q.text, q.start, q.end] for q in fact.evidence], fact.event]
 
 
-def fact_from_dict(d: dict) -> Fact:
-    """The Fact ``fact_to_dict`` wrote."""
-    return Fact(
-        id=d["id"], country=d["country"], category=d["category"], date=d["date"],
-        title=d["title"], actors=list(d["actors"]),
-        evidence=[Quote(doc, text, start, end) for doc, text, start, end in d["evidence"]],
-        event=d.get("event"),
-    )
+def fact_from_row(row: list) -> Fact:
+    """The Fact ``fact_to_row`` wrote."""
+    fid, country, category, date, title, actors, evidence, event = row
+    return Fact(fid, country, category, date, title, actors,
+                [Quote(*q) for q in evidence], event)
 
 
 class FactCache:
@@ -133,14 +132,14 @@ class FactCache:
                 f"AND key IN ({marks})", (self.version, self.power, self.region, *chunk))
             for key, blob in rows:
                 try:
-                    found[key] = [fact_from_dict(d) for d in json.loads(blob)]
+                    found[key] = [fact_from_row(r) for r in json.loads(blob)]
                 except (ValueError, TypeError, KeyError):
                     continue  # a damaged row is extracted again and overwritten
         return found
 
     def put(self, key: str, facts: list[Fact]) -> None:
         """Queue one document's facts for the next ``flush``."""
-        blob = json.dumps([fact_to_dict(f) for f in facts], ensure_ascii=False,
+        blob = json.dumps([fact_to_row(f) for f in facts], ensure_ascii=False,
                           separators=(",", ":"))
         self._pending.append((key, self.version, self.power, self.region, blob))
 

@@ -99,8 +99,13 @@ class Changes:
     @property
     def changed(self) -> bool:
         return bool(
-            self.created or self.added or self.grown or self.refreshed or self.stale
-            or self.revived or self.disagreements_added
+            self.created
+            or self.added
+            or self.grown
+            or self.refreshed
+            or self.stale
+            or self.revived
+            or self.disagreements_added
         )
 
 
@@ -158,9 +163,11 @@ def read_tree(path: Path) -> CommentedMap:
         for event in _yaml().parse(text):
             if isinstance(event, AliasEvent):
                 line = event.start_mark.line + 1
-                raise SheetError(f"{path}:{line}: YAML alias *{event.anchor} is not allowed in "
-                                 "a fact sheet; write the value out in full; the file was not "
-                                 "changed")
+                raise SheetError(
+                    f"{path}:{line}: YAML alias *{event.anchor} is not allowed in "
+                    "a fact sheet; write the value out in full; the file was not "
+                    "changed"
+                )
         tree = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -171,7 +178,9 @@ def read_tree(path: Path) -> CommentedMap:
     except YAMLError as exc:
         raise SheetError(f"{path}: invalid YAML ({exc}); the file was not changed") from None
     if not isinstance(tree, CommentedMap):
-        raise SheetError(f"{path}:1: a fact sheet is a YAML mapping with schema_version, country, events")
+        raise SheetError(
+            f"{path}:1: a fact sheet is a YAML mapping with schema_version, country, events"
+        )
     return tree
 
 
@@ -207,7 +216,9 @@ def schema() -> dict:
     """The JSON Schema of a fact sheet (briefgen/schemas/factsheet.schema.json)."""
     global _SCHEMA
     if _SCHEMA is None:
-        text = (resources.files("briefgen") / "schemas" / "factsheet.schema.json").read_text("utf-8")
+        text = (resources.files("briefgen") / "schemas" / "factsheet.schema.json").read_text(
+            "utf-8"
+        )
         _SCHEMA = json.loads(text)
     return _SCHEMA
 
@@ -229,27 +240,49 @@ def validate_tree(tree: CommentedMap, path: Path) -> list[Finding]:
 
     expected = path.stem.upper()
     if str(tree["country"]) != expected and len(path.stem) == 2:
-        findings.append(Finding(path, _line_of(tree, ["country"]), "country",
-                                f"{tree['country']} does not match the file name; rename the file "
-                                f"to {str(tree['country']).lower()}.yaml or fix the code"))
+        findings.append(
+            Finding(
+                path,
+                _line_of(tree, ["country"]),
+                "country",
+                f"{tree['country']} does not match the file name; rename the file "
+                f"to {str(tree['country']).lower()}.yaml or fix the code",
+            )
+        )
     seen: dict[str, int] = {}
     for i, event in enumerate(tree.get("events") or []):
         if event["id"] in seen:
-            findings.append(Finding(path, _line_of(tree, ["events", i, "id"]), f"events[{i}].id",
-                                    f"duplicate id {event['id']} (also events[{seen[event['id']]}]); "
-                                    "give each event its own id"))
+            findings.append(
+                Finding(
+                    path,
+                    _line_of(tree, ["events", i, "id"]),
+                    f"events[{i}].id",
+                    f"duplicate id {event['id']} (also events[{seen[event['id']]}]); "
+                    "give each event its own id",
+                )
+            )
         seen.setdefault(event["id"], i)
         for j, ev in enumerate(event["evidence"]):
             if ev["end"] <= ev["start"]:
-                findings.append(Finding(path, _line_of(tree, ["events", i, "evidence", j]),
-                                        f"events[{i}].evidence[{j}]",
-                                        "end must be greater than start"))
+                findings.append(
+                    Finding(
+                        path,
+                        _line_of(tree, ["events", i, "evidence", j]),
+                        f"events[{i}].evidence[{j}]",
+                        "end must be greater than start",
+                    )
+                )
     for i, judgment in enumerate(tree.get("key_judgments") or []):
         for j, ref in enumerate(judgment.get("events") or []):
             if ref not in seen:
-                findings.append(Finding(path, _line_of(tree, ["key_judgments", i, "events", j]),
-                                        f"key_judgments[{i}].events[{j}]",
-                                        f"no event with id {ref}; cite an id from events"))
+                findings.append(
+                    Finding(
+                        path,
+                        _line_of(tree, ["key_judgments", i, "events", j]),
+                        f"key_judgments[{i}].events[{j}]",
+                        f"no event with id {ref}; cite an id from events",
+                    )
+                )
     return findings
 
 
@@ -276,51 +309,93 @@ def check_quotes(tree: CommentedMap, path: Path, texts: dict[str, str]) -> list[
                 line = _line_of(tree, [section, i, items_key, j])
                 text = texts.get(ev["doc"])
                 if text is None:
-                    findings.append(Finding(path, line, where,
-                                            f"document {ev['doc']} is not in the corpus; restore it "
-                                            "or set the event's status to rejected"))
-                elif text[ev["start"]:ev["end"]] != ev["quote"]:
+                    findings.append(
+                        Finding(
+                            path,
+                            line,
+                            where,
+                            f"document {ev['doc']} is not in the corpus; restore it "
+                            "or set the event's status to rejected",
+                        )
+                    )
+                elif text[ev["start"] : ev["end"]] != ev["quote"]:
                     hint = "the quote moved" if ev["quote"] in text else "not found in the document"
-                    findings.append(Finding(path, line, where,
-                                            f"quote does not match {ev['doc']}[{ev['start']}:{ev['end']}] "
-                                            f"({hint}); run `briefgen update` or fix the quote"))
+                    findings.append(
+                        Finding(
+                            path,
+                            line,
+                            where,
+                            f"quote does not match {ev['doc']}[{ev['start']}:{ev['end']}] "
+                            f"({hint}); run `briefgen update` or fix the quote",
+                        )
+                    )
     return findings
 
 
 def sheet_from_tree(tree: CommentedMap) -> FactSheet:
     """Build the model from a validated tree."""
-    sources = {str(k): Source.from_dict({"doc": str(k), **dict(v)})
-               for k, v in (tree.get("sources") or {}).items()}
+    sources = {
+        str(k): Source.from_dict({"doc": str(k), **dict(v)})
+        for k, v in (tree.get("sources") or {}).items()
+    }
     events = []
     for e in tree.get("events") or []:
         evidence = [Quote.from_dict(q) for q in e["evidence"]]
         docs = {q.doc for q in evidence}
         publishers = {(sources[d].publisher if d in sources else None) or d for d in docs}
         rng = e.get("date_range")
-        events.append(Event(
-            id=str(e["id"]), country=str(tree["country"]), category=str(e["category"]),
-            title=str(e["title"]), date=_str_or_none(e.get("date")),
-            date_range=(str(rng[0]), str(rng[1])) if rng else None,
-            summary=_str_or_none(e.get("summary")), actors=[str(a) for a in e.get("actors") or []],
-            evidence=evidence, sources=len(docs), publishers=len(publishers),
-            reliability=str(e.get("reliability") or "F"), credibility=int(e.get("credibility") or 6),
-            status=str(e["status"]), notes=_str_or_none(e.get("notes")),
-            confidence=_str_or_none(e.get("confidence")), stale=bool(e.get("stale", False)),
-        ))
+        events.append(
+            Event(
+                id=str(e["id"]),
+                country=str(tree["country"]),
+                category=str(e["category"]),
+                title=str(e["title"]),
+                date=_str_or_none(e.get("date")),
+                date_range=(str(rng[0]), str(rng[1])) if rng else None,
+                summary=_str_or_none(e.get("summary")),
+                actors=[str(a) for a in e.get("actors") or []],
+                evidence=evidence,
+                sources=len(docs),
+                publishers=len(publishers),
+                reliability=str(e.get("reliability") or "F"),
+                credibility=int(e.get("credibility") or 6),
+                status=str(e["status"]),
+                notes=_str_or_none(e.get("notes")),
+                confidence=_str_or_none(e.get("confidence")),
+                stale=bool(e.get("stale", False)),
+            )
+        )
     disagreements = [
-        Disagreement(country=str(tree["country"]), topic=str(d["topic"]), kind=str(d["kind"]),
-                     claims=[Claim.from_dict(c) for c in d["claims"]], id=str(d["id"]),
-                     status=str(d["status"]), notes=_str_or_none(d.get("notes")))
+        Disagreement(
+            country=str(tree["country"]),
+            topic=str(d["topic"]),
+            kind=str(d["kind"]),
+            claims=[Claim.from_dict(c) for c in d["claims"]],
+            id=str(d["id"]),
+            status=str(d["status"]),
+            notes=_str_or_none(d.get("notes")),
+        )
         for d in tree.get("disagreements") or []
     ]
-    judgments = [KeyJudgment(text=str(k["text"]), confidence=str(k["confidence"]),
-                             events=[str(x) for x in k.get("events") or []])
-                 for k in tree.get("key_judgments") or []]
+    judgments = [
+        KeyJudgment(
+            text=str(k["text"]),
+            confidence=str(k["confidence"]),
+            events=[str(x) for x in k.get("events") or []],
+        )
+        for k in tree.get("key_judgments") or []
+    ]
     return FactSheet(
-        country=str(tree["country"]), power=str(tree.get("power") or "Russia"), events=events,
-        disagreements=disagreements, key_judgments=judgments, sources=sources,
-        bottom_line=_str_or_none(tree.get("bottom_line")), outlook=_str_or_none(tree.get("outlook")),
-        reviewer=_str_or_none(tree.get("reviewer")), reviewed=_str_or_none(tree.get("reviewed")),
+        country=str(tree["country"]),
+        power=str(tree.get("power") or "Russia"),
+        events=events,
+        disagreements=disagreements,
+        key_judgments=judgments,
+        sources=sources,
+        bottom_line=_str_or_none(tree.get("bottom_line")),
+        outlook=_str_or_none(tree.get("outlook")),
+        reviewer=_str_or_none(tree.get("reviewer")),
+        reviewed=_str_or_none(tree.get("reviewed")),
         schema_version=int(tree["schema_version"]),
     )
 
@@ -538,8 +613,12 @@ def _refresh(entry: CommentedMap, values: dict[str, Any], allowed: Iterable[str]
     return changed
 
 
-def merge_sheet(tree: CommentedMap, events: list[Event], disagreements: list[Disagreement],
-                sources: dict[str, Source]) -> Changes:
+def merge_sheet(
+    tree: CommentedMap,
+    events: list[Event],
+    disagreements: list[Disagreement],
+    sources: dict[str, Source],
+) -> Changes:
     """Merge the pipeline's proposals for one country into its sheet tree, in place.
 
     Args:
@@ -553,12 +632,25 @@ def merge_sheet(tree: CommentedMap, events: list[Event], disagreements: list[Dis
     entries = tree.setdefault("events", CommentedSeq())
     matched: set[int] = set()
     for event in events:
-        index = next((i for i, e in enumerate(entries)
-                      if e["id"] == event.id and e["category"] == event.category), None)
+        index = next(
+            (
+                i
+                for i, e in enumerate(entries)
+                if e["id"] == event.id and e["category"] == event.category
+            ),
+            None,
+        )
         if index is None:  # the same event under another id: shared evidence
-            index = next((i for i, e in enumerate(entries)
-                          if i not in matched and e["category"] == event.category
-                          and _overlaps(_evidence_keys(e["evidence"]), event.evidence)), None)
+            index = next(
+                (
+                    i
+                    for i, e in enumerate(entries)
+                    if i not in matched
+                    and e["category"] == event.category
+                    and _overlaps(_evidence_keys(e["evidence"]), event.evidence)
+                ),
+                None,
+            )
         if index is None:
             entries.append(event_to_map(event))
             matched.add(len(entries) - 1)
@@ -576,8 +668,11 @@ def merge_sheet(tree: CommentedMap, events: list[Event], disagreements: list[Dis
             changes.revived += 1
         reviewed = entry["status"] != "proposed"
         allowed = REVIEWED_REFRESH if reviewed else TOOL_FIELDS
-        if reviewed or any(entry.get("generated", {}).get(k) != fingerprint(entry.get(k))
-                           for k in ANALYST_FIELDS if k in entry.get("generated", {})):
+        if reviewed or any(
+            entry.get("generated", {}).get(k) != fingerprint(entry.get(k))
+            for k in ANALYST_FIELDS
+            if k in entry.get("generated", {})
+        ):
             changes.kept.append(str(entry["id"]))
         changes.refreshed += _refresh(entry, _tool_values(event), allowed)
     for i, entry in enumerate(entries):
@@ -589,8 +684,15 @@ def merge_sheet(tree: CommentedMap, events: list[Event], disagreements: list[Dis
     for d in disagreements:
         index = next((i for i, e in enumerate(found) if e["id"] == d.id), None)
         if index is None:
-            index = next((i for i, e in enumerate(found) if e["kind"] == d.kind and _overlaps(
-                _evidence_keys(e["claims"]), [c.quote for c in d.claims])), None)
+            index = next(
+                (
+                    i
+                    for i, e in enumerate(found)
+                    if e["kind"] == d.kind
+                    and _overlaps(_evidence_keys(e["claims"]), [c.quote for c in d.claims])
+                ),
+                None,
+            )
         if index is None:
             found.append(disagreement_to_map(d))
             changes.disagreements_added += 1
@@ -614,9 +716,16 @@ def new_tree(country: str, power: str) -> CommentedMap:
     return sheet_to_tree(FactSheet(country=country, power=power))
 
 
-def update_sheets(data_dir: Path, events: list[Event], disagreements: list[Disagreement],
-                  sources: dict[str, Source], *, power: str = "Russia",
-                  countries: Iterable[str] | None = None, dry_run: bool = False) -> list[Changes]:
+def update_sheets(
+    data_dir: Path,
+    events: list[Event],
+    disagreements: list[Disagreement],
+    sources: dict[str, Source],
+    *,
+    power: str = "Russia",
+    countries: Iterable[str] | None = None,
+    dry_run: bool = False,
+) -> list[Changes]:
     """Merge a pipeline run into data_dir's fact sheets, one country at a time.
 
     Countries default to every country the run found plus every existing sheet (so
@@ -639,8 +748,10 @@ def update_sheets(data_dir: Path, events: list[Event], disagreements: list[Disag
             if tree is not None:
                 findings = validate_tree(tree, path)
                 if findings:
-                    raise SheetError("\n".join(map(str, findings)) +
-                                     f"\n{path}: fix these first; nothing was updated")
+                    raise SheetError(
+                        "\n".join(map(str, findings))
+                        + f"\n{path}: fix these first; nothing was updated"
+                    )
             plans.append((code, path, tree))
         results = []
         for code, path, tree in plans:

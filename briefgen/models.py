@@ -213,7 +213,10 @@ class Disagreement:
     def __post_init__(self) -> None:
         if not self.id:
             self.id = stable_id(
-                "d", self.country, self.kind, *sorted((c.quote.doc, c.quote.start) for c in self.claims)
+                "d",
+                self.country,
+                self.kind,
+                *sorted((c.quote.doc, c.quote.start) for c in self.claims),
             )
 
     def to_json(self) -> dict[str, Any]:

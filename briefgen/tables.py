@@ -10,27 +10,53 @@ import pandas as pd
 
 from briefgen.models import CATEGORIES, FactSheet
 
-EVENT_COLUMNS = ["id", "status", "category", "date", "title", "grade", "sources", "publishers",
-                 "stale", "docs"]
+EVENT_COLUMNS = [
+    "id",
+    "status",
+    "category",
+    "date",
+    "title",
+    "grade",
+    "sources",
+    "publishers",
+    "stale",
+    "docs",
+]
 DISAGREEMENT_COLUMNS = ["id", "status", "kind", "topic", "claims", "docs"]
 
 
 def events_frame(sheet: FactSheet) -> pd.DataFrame:
     """One row per event, in sheet order."""
-    rows = [{
-        "id": e.id, "status": e.status, "category": e.category, "date": e.date,
-        "title": e.title, "grade": e.grade, "sources": e.sources, "publishers": e.publishers,
-        "stale": e.stale, "docs": ", ".join(sorted({q.doc for q in e.evidence})),
-    } for e in sheet.events]
+    rows = [
+        {
+            "id": e.id,
+            "status": e.status,
+            "category": e.category,
+            "date": e.date,
+            "title": e.title,
+            "grade": e.grade,
+            "sources": e.sources,
+            "publishers": e.publishers,
+            "stale": e.stale,
+            "docs": ", ".join(sorted({q.doc for q in e.evidence})),
+        }
+        for e in sheet.events
+    ]
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 
 def disagreements_frame(sheet: FactSheet) -> pd.DataFrame:
-    rows = [{
-        "id": d.id, "status": d.status, "kind": d.kind, "topic": d.topic,
-        "claims": " | ".join(f"{c.quote.doc}: {c.position}" for c in d.claims),
-        "docs": ", ".join(sorted({c.quote.doc for c in d.claims})),
-    } for d in sheet.disagreements]
+    rows = [
+        {
+            "id": d.id,
+            "status": d.status,
+            "kind": d.kind,
+            "topic": d.topic,
+            "claims": " | ".join(f"{c.quote.doc}: {c.position}" for c in d.claims),
+            "docs": ", ".join(sorted({c.quote.doc for c in d.claims})),
+        }
+        for d in sheet.disagreements
+    ]
     return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
 
 

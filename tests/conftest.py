@@ -38,8 +38,11 @@ def _restore_logging():
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="Rewrite tests/golden/ from the current templates (review the diff).")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/ from the current templates (review the diff).",
+    )
 
 
 def pytest_configure(config):

@@ -34,41 +34,94 @@ def quote(doc: str, text: str) -> Quote:
 
 def documents() -> list[Document]:
     return [
-        Document(id="alpha", text=TEXTS["alpha"], title="Moscow and La Paz", publisher="Daily A",
-                 published="2022-06-01", reliability="B", date_estimated=False),
-        Document(id="beta", text=TEXTS["beta"], title="Reactor doubts", publisher="Weekly B",
-                 published="2022-07", reliability="C", date_estimated=False),
+        Document(
+            id="alpha",
+            text=TEXTS["alpha"],
+            title="Moscow and La Paz",
+            publisher="Daily A",
+            published="2022-06-01",
+            reliability="B",
+            date_estimated=False,
+        ),
+        Document(
+            id="beta",
+            text=TEXTS["beta"],
+            title="Reactor doubts",
+            publisher="Weekly B",
+            published="2022-07",
+            reliability="C",
+            date_estimated=False,
+        ),
     ]
 
 
 def event(category: str, title: str, date: str | None, *quotes: Quote, status="accepted") -> Event:
-    return Event(id=stable_id("e", "BO", category, quotes[0].doc, quotes[0].start), country="BO",
-                 category=category, title=title, date=date, evidence=list(quotes),
-                 reliability="B", credibility=2, status=status, actors=["Rosatom"])
+    return Event(
+        id=stable_id("e", "BO", category, quotes[0].doc, quotes[0].start),
+        country="BO",
+        category=category,
+        title=title,
+        date=date,
+        evidence=list(quotes),
+        reliability="B",
+        credibility=2,
+        status=status,
+        actors=["Rosatom"],
+    )
 
 
 def sample_sheet(status: str = "accepted") -> FactSheet:
-    visit = event("diplomatic_visit", "Bolivian foreign minister in Moscow", "2021-03-03",
-                  quote("alpha", "Bolivian Foreign Minister Ana Ruiz visited Moscow on 3 March 2021"),
-                  status=status)
-    reactor = event("energy_deal", "Rosatom research reactor deal", "2019",
-                    quote("alpha", "Rosatom signed a deal to build a research reactor near El Alto"),
-                    quote("beta", "The reactor agreement with Rosatom dates from 2018"), status=status)
-    training = event("military_cooperation", "Russian instructors train helicopter crews", "2022-05",
-                     quote("alpha", "Two Russian instructors arrived in La Paz in May 2022"),
-                     status=status)
+    visit = event(
+        "diplomatic_visit",
+        "Bolivian foreign minister in Moscow",
+        "2021-03-03",
+        quote("alpha", "Bolivian Foreign Minister Ana Ruiz visited Moscow on 3 March 2021"),
+        status=status,
+    )
+    reactor = event(
+        "energy_deal",
+        "Rosatom research reactor deal",
+        "2019",
+        quote("alpha", "Rosatom signed a deal to build a research reactor near El Alto"),
+        quote("beta", "The reactor agreement with Rosatom dates from 2018"),
+        status=status,
+    )
+    training = event(
+        "military_cooperation",
+        "Russian instructors train helicopter crews",
+        "2022-05",
+        quote("alpha", "Two Russian instructors arrived in La Paz in May 2022"),
+        status=status,
+    )
     dispute = Disagreement(
-        country="BO", topic="When the reactor deal was signed", kind="value_conflict",
-        claims=[Claim(quote("alpha", "Rosatom signed a deal to build a research reactor near El Alto in 2019"), "2019"),
-                Claim(quote("beta", "The reactor agreement with Rosatom dates from 2018"), "2018")],
-        status="accepted")
+        country="BO",
+        topic="When the reactor deal was signed",
+        kind="value_conflict",
+        claims=[
+            Claim(
+                quote(
+                    "alpha",
+                    "Rosatom signed a deal to build a research reactor near El Alto in 2019",
+                ),
+                "2019",
+            ),
+            Claim(quote("beta", "The reactor agreement with Rosatom dates from 2018"), "2018"),
+        ],
+        status="accepted",
+    )
     return FactSheet(
-        country="BO", power="Russia", events=[visit, reactor, training], disagreements=[dispute],
-        key_judgments=[KeyJudgment("Nuclear cooperation anchors the relationship.", "moderate",
-                                   [reactor.id])],
+        country="BO",
+        power="Russia",
+        events=[visit, reactor, training],
+        disagreements=[dispute],
+        key_judgments=[
+            KeyJudgment("Nuclear cooperation anchors the relationship.", "moderate", [reactor.id])
+        ],
         sources={d.id: d.to_source() for d in documents()},
-        bottom_line="Russia's footprint in Bolivia is small but growing.", outlook="More of the same.",
-        reviewer="Test Analyst", reviewed="2022-08-01",
+        bottom_line="Russia's footprint in Bolivia is small but growing.",
+        outlook="More of the same.",
+        reviewer="Test Analyst",
+        reviewed="2022-08-01",
     )
 
 

@@ -53,8 +53,14 @@ def test_cli_version():
 
 @pytest.mark.parametrize(
     "args",
-    [("build", "narnia"), ("facts", "atlantis"), ("build",), ("build", "bo", "--format", "docx"),
-     ("check", "zz"), ("disagreements", "xx")],
+    [
+        ("build", "narnia"),
+        ("facts", "atlantis"),
+        ("build",),
+        ("build", "bo", "--format", "docx"),
+        ("check", "zz"),
+        ("disagreements", "xx"),
+    ],
 )
 def test_cli_usage_errors_exit_2(args, data_dir):
     result = invoke(*args, "--data", str(data_dir))
@@ -64,8 +70,9 @@ def test_cli_usage_errors_exit_2(args, data_dir):
 
 
 def test_cli_unknown_country_names_input_in_one_line():
-    result = subprocess.run([sys.executable, "-m", "briefgen", "build", "narnia"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "narnia"], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "narnia" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -79,7 +86,10 @@ def test_cli_list_facts_disagreements(data_dir):
     facts = invoke("facts", "Bolivia", "--data", str(data_dir), "--format", "json")
     assert facts.exit_code == 0, facts.output
     assert {r["category"] for r in json.loads(facts.output)} == {
-        "diplomatic_visit", "energy_deal", "military_cooperation"}
+        "diplomatic_visit",
+        "energy_deal",
+        "military_cooperation",
+    }
     csv = invoke("facts", "bol", "--data", str(data_dir), "--format", "csv")
     assert csv.output.splitlines()[0].startswith("id,status,category,date,title")
     dis = invoke("disagreements", "BO", "--data", str(data_dir), "--format", "json")
@@ -146,8 +156,18 @@ def test_cli_build_all_writes_every_briefing_and_an_index(tmp_path, data_dir):
     # a broken third sheet: the others are still built, and the exit code says it failed
     sheet_path(data_dir, "cu").write_text("schema_version: 1\ncountry: CU\nevents: 7\n")
     out = tmp_path / "out"
-    result = invoke("build", "--all", "-j", "2", "--format", "html,fragment",
-                    "--data", str(data_dir), "--out", str(out))
+    result = invoke(
+        "build",
+        "--all",
+        "-j",
+        "2",
+        "--format",
+        "html,fragment",
+        "--data",
+        str(data_dir),
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 1, result.output
     assert "1 of 3 briefings failed: cu" in result.output
     assert (out / "bo.html").exists() and (out / "pe.fragment.html").exists()
@@ -159,8 +179,9 @@ def test_cli_build_all_writes_every_briefing_and_an_index(tmp_path, data_dir):
 
 def test_cli_build_single_country_pdf_and_html(tmp_path, data_dir):
     out = tmp_path / "x"
-    result = invoke("build", "bolivia", "--format", "pdf,html", "--data", str(data_dir),
-                    "--out", str(out))
+    result = invoke(
+        "build", "bolivia", "--format", "pdf,html", "--data", str(data_dir), "--out", str(out)
+    )
     assert result.exit_code == 0, result.output
     assert (out / "bo.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "bo.html").read_text().startswith("<!DOCTYPE html>")

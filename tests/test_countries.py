@@ -10,9 +10,22 @@ from briefgen.errors import CountryError
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("VE", "VE"), ("ve", "VE"), ("VEN", "VE"), ("Venezuela", "VE"), ("venezuela", "VE"),
-     ("Bolivia", "BO"), ("Perú", "PE"), ("peru", "PE"), ("México", "MX"), ("Brazil", "BR"),
-     ("cuba", "CU"), ("United Kingdom", "GB"), ("USA", "US"), ("  nicaragua ", "NI")],
+    [
+        ("VE", "VE"),
+        ("ve", "VE"),
+        ("VEN", "VE"),
+        ("Venezuela", "VE"),
+        ("venezuela", "VE"),
+        ("Bolivia", "BO"),
+        ("Perú", "PE"),
+        ("peru", "PE"),
+        ("México", "MX"),
+        ("Brazil", "BR"),
+        ("cuba", "CU"),
+        ("United Kingdom", "GB"),
+        ("USA", "US"),
+        ("  nicaragua ", "NI"),
+    ],
 )
 def test_countries_resolve_codes_and_names(name, code):
     assert resolve_country(name) == code

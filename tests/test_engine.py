@@ -262,3 +262,21 @@ def test_engine_cli_rejects_bad_engine_options(corpus: Path, args: list[str],
     result = CliRunner().invoke(cli, ["extract", "--corpus", str(corpus), *args])
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_engine_mixed_hits_and_misses_keep_order(tmp_path: Path, monkeypatch) -> None:
+    """Changed documents scattered through a cached corpus, with a tiny window: the task
+    still filling is sent early and a fresh one started."""
+    articles = {f"m{i:03d}": ARTICLES["e_guiana"].replace("2019", str(1996 + i % 25))
+                for i in range(30)}
+    corpus = write_corpus(tmp_path / "mixed", articles)
+    cache = tmp_path / "cache"
+    run_extraction(corpus, jobs=1, cache_dir=cache)
+    for i in range(0, 30, 4):
+        path = corpus / f"m{i:03d}.txt"
+        path.write_text(path.read_text(encoding="utf-8") + "\nRussia sent a frigate to "
+                        "Guyana in 2021.\n", encoding="utf-8")
+    monkeypatch.setattr(engine_mod, "MAX_PENDING", 3)
+    got = run_extraction(corpus, jobs=2, cache_dir=cache, batch_size=5)
+    assert got.stats.extracted == 8 and got.stats.cached == 22
+    assert facts_json(got) == reference(corpus)

@@ -39,13 +39,20 @@ def test_factsheets_round_trip_keeps_the_model(tmp_path):
     path = write_sheet(tmp_path, sheet)
     loaded = load_sheet(path)
     assert [e.id for e in loaded.events] == sorted(
-        [e.id for e in sheet.events], key=lambda i: [e.category for e in loaded.events].index(
-            next(x.category for x in sheet.events if x.id == i)))
+        [e.id for e in sheet.events],
+        key=lambda i: [e.category for e in loaded.events].index(
+            next(x.category for x in sheet.events if x.id == i)
+        ),
+    )
     by_id = {e.id: e for e in loaded.events}
     for event in sheet.events:
         got = by_id[event.id]
         assert (got.title, got.date, got.category, got.evidence) == (
-            event.title, event.date, event.category, event.evidence)
+            event.title,
+            event.date,
+            event.category,
+            event.evidence,
+        )
     assert loaded.disagreements[0].claims == sheet.disagreements[0].claims
     assert loaded.key_judgments == sheet.key_judgments
     assert loaded.sources == sheet.sources
@@ -140,8 +147,9 @@ def test_factsheets_merge_adds_proposals_and_keeps_reviewed_fields(tmp_path):
     visit_entry["title"] = "Analyst's title"
     extra = Quote("beta", "Officials in La Paz deny", 80, 104)
     changed = proposal(visit, title="Tool's new title", evidence=visit.evidence + [extra])
-    brand_new = proposal(visit, id="e-new", category="energy_deal",
-                         evidence=[Quote("beta", "x", 500, 501)])
+    brand_new = proposal(
+        visit, id="e-new", category="energy_deal", evidence=[Quote("beta", "x", 500, 501)]
+    )
     changes = merge_sheet(tree, [changed, brand_new], [], {})
     assert visit_entry["title"] == "Analyst's title"
     assert visit_entry["status"] == "accepted"
@@ -157,8 +165,13 @@ def test_factsheets_merge_refreshes_untouched_proposals():
     sheet = sample_sheet(status="proposed")
     tree = sheet_to_tree(sheet)
     reactor = sheet.events[1]
-    merge_sheet(tree, [proposal(e) for e in sheet.events if e is not reactor]
-                + [proposal(reactor, title="Better title", date="2018")], [], {})
+    merge_sheet(
+        tree,
+        [proposal(e) for e in sheet.events if e is not reactor]
+        + [proposal(reactor, title="Better title", date="2018")],
+        [],
+        {},
+    )
     entry = next(e for e in tree["events"] if e["id"] == reactor.id)
     assert (entry["title"], entry["date"]) == ("Better title", "2018")
 
@@ -195,11 +208,15 @@ EDITABLE = {
     "confidence": st.sampled_from(["low", "moderate", "high"]),
 }
 
-edit_step = st.tuples(st.just("edit"), st.integers(0, 20), st.sampled_from(sorted(EDITABLE)),
-                      st.data())
-status_step = st.tuples(st.just("status"), st.integers(0, 20),
-                        st.sampled_from(["accepted", "edited", "rejected", "proposed"]),
-                        st.none())
+edit_step = st.tuples(
+    st.just("edit"), st.integers(0, 20), st.sampled_from(sorted(EDITABLE)), st.data()
+)
+status_step = st.tuples(
+    st.just("status"),
+    st.integers(0, 20),
+    st.sampled_from(["accepted", "edited", "rejected", "proposed"]),
+    st.none(),
+)
 update_step = st.tuples(st.just("update"), st.integers(0, 2**6 - 1), st.integers(0, 3), st.none())
 
 
@@ -209,8 +226,10 @@ def test_factsheets_property_updates_never_lose_analyst_fields(steps):
     base = sample_sheet(status="proposed").events
     # A pool of six possible events; each update run sees a subset (the corpus changed),
     # with tool proposals that differ from run to run.
-    pool = base + [proposal(e, id=f"{e.id}-b", evidence=[Quote(e.evidence[0].doc, "z", 900 + i, 901 + i)])
-                   for i, e in enumerate(base)]
+    pool = base + [
+        proposal(e, id=f"{e.id}-b", evidence=[Quote(e.evidence[0].doc, "z", 900 + i, 901 + i)])
+        for i, e in enumerate(base)
+    ]
     tree = sheet_to_tree(sample_sheet(status="proposed"))
     tree["events"].clear()
     tree["key_judgments"].clear()
@@ -220,9 +239,16 @@ def test_factsheets_property_updates_never_lose_analyst_fields(steps):
     for kind, a, b, data in steps:
         entries = tree["events"]
         if kind == "update":
-            run = [proposal(e, title=f"{e.title} v{b}", date=["2019", "2020", None, "2021-01"][b],
-                            summary=f"summary {b}")
-                   for i, e in enumerate(pool) if a >> i & 1]
+            run = [
+                proposal(
+                    e,
+                    title=f"{e.title} v{b}",
+                    date=["2019", "2020", None, "2021-01"][b],
+                    summary=f"summary {b}",
+                )
+                for i, e in enumerate(pool)
+                if a >> i & 1
+            ]
             merge_sheet(tree, run, [], {})
         elif entries and kind == "edit":
             entry = entries[a % len(entries)]
@@ -261,22 +287,32 @@ def test_factsheets_second_update_changes_nothing(tmp_path):
     from briefgen.models import Document, Fact
     from briefgen.reconcile import reconcile
 
-    text = ("Presidents of Bolivia and Peru visited Moscow in May 2012 and signed contracts "
-            "for Russian Mi-17 helicopters.")
+    text = (
+        "Presidents of Bolivia and Peru visited Moscow in May 2012 and signed contracts "
+        "for Russian Mi-17 helicopters."
+    )
     doc = Document(id="d1", text=text, publisher="P", published="2012-06", reliability="B")
     quote = Quote("d1", text, 0, len(text))
 
     def facts():
-        return [Fact(id=f"f{cc}{cat[:3]}", country=cc, category=cat, date="2012-05", title="t",
-                     evidence=[quote]) for cc in ("BO", "PE")
-                for cat in ("diplomatic_visit", "military_cooperation")]
+        return [
+            Fact(
+                id=f"f{cc}{cat[:3]}",
+                country=cc,
+                category=cat,
+                date="2012-05",
+                title="t",
+                evidence=[quote],
+            )
+            for cc in ("BO", "PE")
+            for cat in ("diplomatic_visit", "military_cooperation")
+        ]
 
     first = reconcile(facts(), [doc])
     update_sheets(tmp_path, first.events, first.disagreements, {"d1": doc.to_source()})
     before = {p.name: p.read_text() for p in (tmp_path / "factsheets").iterdir()}
     known = [e for p in sorted((tmp_path / "factsheets").iterdir()) for e in load_sheet(p).events]
     second = reconcile(facts(), [doc], known=known)
-    changes = update_sheets(tmp_path, second.events, second.disagreements,
-                            {"d1": doc.to_source()})
+    changes = update_sheets(tmp_path, second.events, second.disagreements, {"d1": doc.to_source()})
     assert all(not c.changed for c in changes), changes
     assert {p.name: p.read_text() for p in (tmp_path / "factsheets").iterdir()} == before

@@ -17,7 +17,8 @@ BOILERPLATE_HTML = """<!DOCTYPE html><html lang="en"><head><title>{title}</title
 <nav><a href="/">Home</a> <a href="/world">World</a> <a href="/subscribe">Subscribe</a></nav>
 <div class="cookie-banner">We use cookies to improve your experience. Accept all cookies.</div>
 <article><h1>{title}</h1>{paragraphs}</article>
-<aside class="related"><h2>Related</h2><ul><li><a href="/a">Oil prices rise again</a></li></ul></aside>
+<aside class="related"><h2>Related</h2>
+<ul><li><a href="/a">Oil prices rise again</a></li></ul></aside>
 <section id="comments"><h2>Comments</h2><p>reader42: Great article!</p></section>
 <footer>© 2018 Example Media. All rights reserved.</footer></body></html>"""
 
@@ -38,8 +39,10 @@ def _variants(tmp_path: Path) -> dict[str, Path]:
     weasyprint = pytest.importorskip("weasyprint")
     plain = f"<h1>{title.strip()}</h1>" + body
     weasyprint.HTML(string=plain).write_pdf(folders["pdf"] / "article.pdf")
-    manifest = ("sources:\n  - file: article.{ext}\n    title: Moscow courts the Andes\n"
-                "    published: '2018-05-02'\n    reliability: B\n")
+    manifest = (
+        "sources:\n  - file: article.{ext}\n    title: Moscow courts the Andes\n"
+        "    published: '2018-05-02'\n    reliability: B\n"
+    )
     for kind, folder in folders.items():
         ext = {"cp1252": "txt"}.get(kind, kind)
         (folder / "sources.yaml").write_text(manifest.format(ext=ext), encoding="utf-8")
@@ -58,10 +61,13 @@ def test_pipeline_same_article_in_every_format_gives_same_facts(tmp_path):
         assert len(docs) == 1, kind
         facts = list(extract_corpus(docs))
         for f in facts:
-            assert docs[0].text[f.quote.start:f.quote.end] == f.quote.text
+            assert docs[0].text[f.quote.start : f.quote.end] == f.quote.text
         results[kind] = sorted(_key(f) for f in facts)
     reference = results["txt"]
     assert {(c, cat) for c, cat, _d, _q in reference} >= {
-        ("PE", "diplomatic_visit"), ("PE", "military_cooperation"), ("BO", "energy_deal")}
+        ("PE", "diplomatic_visit"),
+        ("PE", "military_cooperation"),
+        ("BO", "energy_deal"),
+    }
     for kind, found in results.items():
         assert found == reference, kind

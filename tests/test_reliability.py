@@ -23,11 +23,14 @@ from briefgen.factsheets import (
 from briefgen.models import Event, Quote
 from tests.sheets import sample_sheet
 
-YAMLISH = st.text(alphabet=st.sampled_from(list("abc:-[]{}#'\"!&*|>%@` \n\t\x00\u202e1\\")),
-                  max_size=200)
+YAMLISH = st.text(
+    alphabet=st.sampled_from(list("abc:-[]{}#'\"!&*|>%@` \n\t\x00\u202e1\\")), max_size=200
+)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.one_of(YAMLISH, st.text(max_size=200)))
 def test_reliability_sheet_loader_never_crashes(tmp_path, text):
     path = tmp_path / "zz.yaml"
@@ -41,15 +44,28 @@ def test_reliability_sheet_loader_never_crashes(tmp_path, text):
     assert all(str(path) in str(f) for f in findings)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_reliability_mutated_sheet_is_reported_not_crashed(tmp_path, data):
     path = sheet_path(tmp_path, "bo")
     save_tree(path, sheet_to_tree(sample_sheet()))
     lines = path.read_text().splitlines()
     i = data.draw(st.integers(0, len(lines) - 1))
-    lines[i] = data.draw(st.sampled_from(["", "  x: [", "events: 3", "\t- a", "status: 7",
-                                          lines[i] + " extra: 1", "  " + lines[i]]))
+    lines[i] = data.draw(
+        st.sampled_from(
+            [
+                "",
+                "  x: [",
+                "events: 3",
+                "\t- a",
+                "status: 7",
+                lines[i] + " extra: 1",
+                "  " + lines[i],
+            ]
+        )
+    )
     path.write_text("\n".join(lines) + "\n")
     before = path.read_bytes()
     try:
@@ -86,9 +102,13 @@ def test_reliability_path_like_country_is_refused(name):
 def _update_worker(data_dir: str, tag: int, rounds: int) -> None:
     base = sample_sheet(status="proposed").events[0]
     for r in range(rounds):
-        event = Event(id=f"e-w{tag}-{r}", country="BO", category=base.category,
-                      title=f"worker {tag} round {r}", evidence=[Quote("alpha", "x", 1000 * tag + r,
-                                                                       1000 * tag + r + 1)])
+        event = Event(
+            id=f"e-w{tag}-{r}",
+            country="BO",
+            category=base.category,
+            title=f"worker {tag} round {r}",
+            evidence=[Quote("alpha", "x", 1000 * tag + r, 1000 * tag + r + 1)],
+        )
         update_sheets(Path(data_dir), [event], [], {}, countries=["BO"])
 
 

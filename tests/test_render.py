@@ -11,7 +11,6 @@ Regenerate the golden files with: python -m pytest tests/test_render.py --update
 from __future__ import annotations
 
 import dataclasses
-
 import io
 import logging
 import os

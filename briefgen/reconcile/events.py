@@ -289,18 +289,27 @@ def _compatible_all(m: Mention, cluster: Cluster, lexicon: ReconcileLexicon) -> 
 
 def _merge_clusters(clusters: list[Cluster], lexicon: ReconcileLexicon) -> list[Cluster]:
     """Join clusters that a later mention showed to be one event (greedy assignment
-    can split "GPS station" and "GLONASS station" until a mention names both)."""
+    can split "GPS station" and "GLONASS station" until a mention names both).
+
+    Clusters of different (country, category) never join, so each such group is merged
+    on its own: the same result as one loop over all pairs, without its quadratic cost
+    across countries (docs/performance.md)."""
+    order = {id(c): n for n, c in enumerate(clusters)}
+    groups: dict[tuple[str, str], list[Cluster]] = {}
+    for cluster in clusters:
+        first = cluster.members[0].fact
+        groups.setdefault((first.country, first.category), []).append(cluster)
+    out = [c for group in groups.values() for c in _merge_group(group, lexicon)]
+    return sorted(out, key=lambda c: order[id(c)])
+
+
+def _merge_group(clusters: list[Cluster], lexicon: ReconcileLexicon) -> list[Cluster]:
+    """Merge clusters of one country and category until no pair links."""
     merged = True
     while merged:
         merged = False
         for i, a in enumerate(clusters):
             for b in clusters[i + 1 :]:
-                first = a.members[0].fact
-                if (first.country, first.category) != (
-                    b.members[0].fact.country,
-                    b.members[0].fact.category,
-                ):
-                    continue
                 if _link(a, b, lexicon) > 0:
                     a.members.extend(b.members)
                     clusters.remove(b)
