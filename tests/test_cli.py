@@ -185,3 +185,52 @@ def test_cli_build_single_country_pdf_and_html(tmp_path, data_dir):
     assert result.exit_code == 0, result.output
     assert (out / "bo.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "bo.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def _invented_corpus(tmp_path: Path) -> Path:
+    """The extractor's invented articles (not the sample corpus) as a corpus folder."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for src in (Path(__file__).parent / "fixtures" / "extract").glob("*.txt"):
+        shutil.copy(src, corpus / src.name)
+    return corpus
+
+
+def test_cli_update_check_and_draft_build_on_an_invented_corpus(tmp_path):
+    corpus = _invented_corpus(tmp_path)
+    data = tmp_path / "data"
+    first = invoke("update", "--corpus", str(corpus), "--data", str(data), "-j", "1")
+    assert first.exit_code == 0, first.output
+    assert "new sheet" in first.output
+    sheets = sorted((data / "factsheets").glob("*.yaml"))
+    assert sheets
+    again = invoke("update", "--corpus", str(corpus), "--data", str(data), "-j", "1")
+    assert again.exit_code == 0 and "changed" not in again.output.replace("unchanged", "")
+    checked = invoke("check", "--data", str(data), "--corpus", str(corpus))
+    assert checked.exit_code == 0, checked.output
+    cc = sheets[0].stem
+    out = tmp_path / "out"
+    reviewed_only = invoke("build", cc, "--format", "html", "--data", str(data), "--out", str(out))
+    assert reviewed_only.exit_code == 0, reviewed_only.output
+    assert "DRAFT" not in (out / f"{cc}.html").read_text()
+    draft = invoke("build", cc, "--format", "html", "--include-proposed", "--data", str(data),
+                   "--out", str(out))
+    assert draft.exit_code == 0, draft.output
+    assert "DRAFT — not reviewed" in (out / f"{cc}.html").read_text()
+
+
+def test_cli_corpus_list_and_show(tmp_path):
+    corpus = _invented_corpus(tmp_path)
+    listed = invoke("corpus", "list", "--corpus", str(corpus), "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    docs = json.loads(listed.output)
+    assert docs and all(d["reliability"] == "F" for d in docs)  # no manifest: grade F
+    shown = invoke("corpus", "show", docs[0]["doc"], "--corpus", str(corpus))
+    assert shown.exit_code == 0
+    assert shown.output.strip() == (corpus / f"{docs[0]['doc']}.txt").read_text().strip()
+    missing = invoke("corpus", "show", "nope", "--corpus", str(corpus))
+    assert missing.exit_code == 2 and "nope" in missing.output
+    no_dir = invoke("corpus", "list", "--corpus", str(tmp_path / "absent"))
+    assert no_dir.exit_code == 2 and "absent" in no_dir.output
