@@ -423,6 +423,20 @@ def _start_build(paths: dict[str, Path], *extra: str) -> subprocess.Popen:
         cwd=paths["root"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def _wait_until_rendering(proc, timeout: float = 30.0) -> None:
+    """Wait until the build has loaded Pango (WeasyPrint is rendering), however loaded the
+    machine is, so the signal lands mid-render rather than during start-up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if "pango" in Path(f"/proc/{proc.pid}/maps").read_text():
+                time.sleep(0.5)
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL, signal.SIGTERM],
                          ids=["SIGINT", "SIGKILL", "SIGTERM"])
 def test_security_killed_build_keeps_previous_briefing(slow_build, sig):
@@ -432,7 +446,7 @@ def test_security_killed_build_keeps_previous_briefing(slow_build, sig):
     for name, data in previous.items():
         (out / name).write_bytes(data)
     proc = _start_build(slow_build)
-    time.sleep(2.0)  # imports done, WeasyPrint busy laying out 300 events
+    _wait_until_rendering(proc)
     assert proc.poll() is None, proc.communicate()
     proc.send_signal(sig)
     _stdout, stderr = proc.communicate(timeout=60)

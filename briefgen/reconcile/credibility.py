@@ -19,6 +19,8 @@ Information credibility follows from corroboration and disputes:
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from briefgen.models import Disagreement, Event, Quote
 from briefgen.reconcile.lexicon import ReconcileLexicon
 
@@ -75,5 +77,15 @@ def grade_events(
     events: list[Event], disagreements: list[Disagreement], lexicon: ReconcileLexicon
 ) -> None:
     """Set ``credibility`` on every event (reliability is set when events are merged)."""
+    # only disagreements quoting one of the event's documents can involve it: looking them
+    # up by document keeps this linear in the corpus rather than events × disagreements
+    by_doc: dict[str, list[Disagreement]] = defaultdict(list)
+    for d in disagreements:
+        for doc in dict.fromkeys(c.quote.doc for c in d.claims):
+            by_doc[doc].append(d)
     for event in events:
-        event.credibility = grade_credibility(event, disagreements, lexicon)
+        near: dict[int, Disagreement] = {}
+        for q in event.evidence:
+            for d in by_doc.get(q.doc, ()):
+                near.setdefault(id(d), d)
+        event.credibility = grade_credibility(event, list(near.values()), lexicon)

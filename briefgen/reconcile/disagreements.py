@@ -82,6 +82,47 @@ def _fact_claim(fact: Fact, position: str) -> Claim:
     return Claim(fact.quote, position)
 
 
+class _Index:
+    """Sentences and facts grouped by country, and each text's comparable features worked
+    out once: a denial is compared only with what the same country's documents say, so the
+    work grows with each country's share of the corpus, not with the whole corpus squared."""
+
+    def __init__(
+        self, sentences: dict[str, list[Sentence]], facts: list[Fact], lexicon: ReconcileLexicon
+    ):
+        self.lexicon = lexicon
+        self.sentences: dict[str, list[Sentence]] = defaultdict(list)
+        for doc_sentences in sentences.values():  # document order, then text order
+            for o in doc_sentences:
+                for country in set(o.countries):
+                    self.sentences[country].append(o)
+        self.facts: dict[str, list[Fact]] = defaultdict(list)
+        for f in facts:
+            self.facts[f.country].append(f)
+        self._features: dict[str, tuple[frozenset[str], frozenset[str], str]] = {}
+        self._denials: dict[str, bool] = {}
+
+    def features(self, text: str) -> tuple[frozenset[str], frozenset[str], str]:
+        """(object classes, identifiers, content words) of ``text``."""
+        found = self._features.get(text)
+        if found is None:
+            lexicon = self.lexicon
+            found = (
+                objects_in(text, lexicon),
+                identifiers_in(text, lexicon),
+                content_words(text, lexicon),
+            )
+            self._features[text] = found
+        return found
+
+    def denies(self, text: str) -> bool:
+        """True when ``text`` holds a denial (see find_denial)."""
+        found = self._denials.get(text)
+        if found is None:
+            found = self._denials[text] = find_denial(text, self.lexicon) is not None
+        return found
+
+
 # ----------------------------------------------------------------------------------------
 # value conflicts
 
@@ -403,24 +444,21 @@ def _related_facts(
     country: str,
     facts: list[Fact],
     lexicon: ReconcileLexicon,
+    index: _Index | None = None,
 ) -> list[Fact]:
     """Mentions of the same thing as sentence ``s`` in ``country``, best first."""
-    objs, ids, toks = (
-        objects_in(s.text, lexicon),
-        identifiers_in(s.text, lexicon),
-        content_words(s.text, lexicon),
-    )
+    index = index or _Index({}, facts, lexicon)
+    objs, ids, toks = index.features(s.text)
     scored = []
-    for f in facts:
-        if f.country != country or (
-            f.quote.doc == s.doc and f.quote.start < s.end and s.start < f.quote.end
-        ):
+    for f in index.facts.get(country, ()):
+        if f.quote.doc == s.doc and f.quote.start < s.end and s.start < f.quote.end:
             continue
-        score = fuzz.token_set_ratio(toks, content_words(f.quote.text, lexicon))
-        if ids & identifiers_in(f.quote.text, lexicon):
+        f_objs, f_ids, f_toks = index.features(f.quote.text)
+        score = fuzz.token_set_ratio(toks, f_toks)
+        if ids & f_ids:
             score = max(score, 90)
-        elif objs & objects_in(f.quote.text, lexicon):
-            score = max(score, 55 + 10 * len(objs & objects_in(f.quote.text, lexicon)))
+        elif objs & f_objs:
+            score = max(score, 55 + 10 * len(objs & f_objs))
         if score >= DENIAL_MATCH:
             scored.append((-score, f.quote.doc, f.quote.start, f))
     return [f for *_, f in sorted(scored, key=lambda t: t[:3])]
@@ -455,25 +493,25 @@ def _party(text: str, cue: re.Match[str], lexicon: ReconcileLexicon) -> str | No
 
 
 def _related_sentences(
-    s: Sentence, country: str, sentences: dict[str, list[Sentence]], lexicon: ReconcileLexicon
+    s: Sentence,
+    country: str,
+    sentences: dict[str, list[Sentence]],
+    lexicon: ReconcileLexicon,
+    index: _Index | None = None,
 ) -> list[Sentence]:
     """Other sentences about the same thing in the same country (a report a denial answers)."""
-    objs, ids, toks = (
-        objects_in(s.text, lexicon),
-        identifiers_in(s.text, lexicon),
-        content_words(s.text, lexicon),
-    )
+    index = index or _Index(sentences, [], lexicon)
+    objs, ids, toks = index.features(s.text)
     scored = []
-    for doc_sentences in sentences.values():
-        for o in doc_sentences:
-            if o is s or country not in o.countries or find_denial(o.text, lexicon):
-                continue
-            shared = objs & objects_in(o.text, lexicon)
-            if not (shared or ids & identifiers_in(o.text, lexicon)):
-                continue
-            score = fuzz.token_set_ratio(toks, content_words(o.text, lexicon))
-            if score >= RELATED_MATCH:
-                scored.append((-score, o.doc, o.start, o))
+    for o in index.sentences.get(country, ()):
+        if o is s:
+            continue
+        o_objs, o_ids, o_toks = index.features(o.text)
+        if not (objs & o_objs or ids & o_ids) or index.denies(o.text):
+            continue
+        score = fuzz.token_set_ratio(toks, o_toks)
+        if score >= RELATED_MATCH:
+            scored.append((-score, o.doc, o.start, o))
     return [o for *_, o in sorted(scored, key=lambda t: t[:3])]
 
 
@@ -570,8 +608,10 @@ def _reported_disputes(
     facts_at: dict,
     lexicon: ReconcileLexicon,
     documents: dict[str, Document],
+    index: _Index | None = None,
 ) -> list[Disagreement]:
     """A party's denial, with what it denies (same sentence, sentence before, other mentions)."""
+    index = index or _Index(sentences, facts, lexicon)
     out = []
     for doc_id, doc_sentences in sentences.items():
         for i, s in enumerate(doc_sentences):
@@ -603,9 +643,12 @@ def _reported_disputes(
             taken = {(c.quote.doc, c.quote.start) for c in claims}
             reports: list[Quote] = []
             for subject in subjects:
-                reports += [f.quote for f in _related_facts(subject, country, facts, lexicon)]
                 reports += [
-                    o.quote() for o in _related_sentences(subject, country, sentences, lexicon)
+                    f.quote for f in _related_facts(subject, country, facts, lexicon, index)
+                ]
+                reports += [
+                    o.quote()
+                    for o in _related_sentences(subject, country, sentences, lexicon, index)
                 ]
             added = 0
             for q in reports:
@@ -652,6 +695,12 @@ def _side_votes(text: str, question: Question, lexicon: ReconcileLexicon) -> dic
     """Votes per side: a side's word counts for the other side after a reversing word."""
     sides = list(question.sides)
     votes = dict.fromkeys(sides, 0)
+    found = {side: question.sides[side].finditer(text) for side in sides}
+    if not any(found.values()):  # most sentences: no need to look for reversals
+        if question.agency:
+            for kind in _agency(text, lexicon):
+                votes[question.agency[0] if kind == "P" else question.agency[1]] += 1
+        return votes
     flips = [m.end() for m in lexicon.reversers.finditer(text)]
     neutral = [m.end() for m in lexicon.neutral.finditer(text)]
     rivals = [m.end() for m in lexicon.rivals.finditer(text)]
@@ -673,7 +722,7 @@ def _side_votes(text: str, question: Question, lexicon: ReconcileLexicon) -> dic
     power = lexicon.power.search(text) if foil else None
     skip_to = power.start() if power else 0  # the foil's words describe someone else
     for side in sides:
-        for m in question.sides[side].finditer(text):
+        for m in found[side]:
             if m.start() < skip_to:
                 continue
             if any(a < m.end() and m.start() < b for a, b in taken):
@@ -706,6 +755,10 @@ def _agency(text: str, lexicon: ReconcileLexicon) -> list[str]:
     """Who reaches out, once per outreach verb: "P" when the power courts a country ("Moscow
     courted Quito"), "C" when a country reaches out to the power ("Quito turned to
     Moscow", "fear drove Quito to seek Moscow's help"). Negated verbs do not count."""
+    verbs = lexicon.outreach.finditer(text)
+    drives = lexicon.causatives.finditer(text)
+    if not (verbs or drives):
+        return []  # most sentences: no need to find who is named where
     ents = _entities(text, lexicon)
     kinds = {k for *_, k in ents}
     window = lexicon.agency_window
@@ -725,7 +778,7 @@ def _agency(text: str, lexicon: ReconcileLexicon) -> list[str]:
         if target == other or (target is None and other in kinds):
             out.append(actor)
 
-    for m in lexicon.outreach.finditer(text):
+    for m in verbs:
         if negated(m.start()):
             continue
         before = [e for e in ents if e[1] <= m.start() and m.start() - e[1] <= window]
@@ -742,7 +795,7 @@ def _agency(text: str, lexicon: ReconcileLexicon) -> list[str]:
         if actor is not None and target == actor:
             continue  # "Moscow turned to Russian firms": no one reaches across
         vote(actor, target)
-    for m in lexicon.causatives.finditer(text):
+    for m in drives:
         if negated(m.start()):
             continue
         # "fear drove Quito to ...": the one driven is the one who acts
@@ -921,6 +974,7 @@ def find_disagreements(
     RETURNS (list[Disagreement]): sorted by country, kind, topic; duplicates removed.
     """
     sentences = {d.id: split_sentences(d, lexicon) for d in documents}
+    index = _Index(sentences, facts, lexicon)
     facts_at: dict[tuple[str, int], list[str]] = defaultdict(list)
     for f in facts:
         for s in sentences.get(f.quote.doc, []):
@@ -934,7 +988,9 @@ def find_disagreements(
         _date_conflicts(facts, events, sentences, {d.id: d for d in documents}, lexicon)
         + _quantity_conflicts(facts, events, lexicon)
         + _milestone_conflicts(sentences, lexicon)
-        + _reported_disputes(sentences, facts, facts_at, lexicon, {d.id: d for d in documents})
+        + _reported_disputes(
+            sentences, facts, facts_at, lexicon, {d.id: d for d in documents}, index
+        )
         + _assessment_conflicts(
             _assessments(sentences, facts_at, lexicon, {d.id: d.published for d in documents})
         )

@@ -233,19 +233,15 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 
 def _can_join(m: Mention, cluster: Cluster, lexicon: ReconcileLexicon) -> float:
     """Average similarity of ``m`` to the cluster, or 0 when a hard constraint fails."""
+    # the hard constraints first (different years, different visitors): they are cheap,
+    # and a cluster failing them needs no similarity at all
+    if not _compatible_all(m, cluster, lexicon):
+        return 0.0
     recurring = m.fact.category in lexicon.recurring_categories
-    scores = []
-    for other in cluster.members:
-        sim = similarity(m, other, recurring=recurring, generic=lexicon.generic_objects)
-        compatible = dates_compatible(m.fact.date, other.fact.date, recurring=recurring)
-        if not compatible:
-            # one event given different years: only a shared specific identifier says so
-            if recurring or not (m.idents & other.idents):
-                return 0.0
-        if recurring and m.actors and other.actors and not (m.actors & other.actors):
-            if not (m.fact.date and m.fact.date == other.fact.date):
-                return 0.0  # two visits by different people
-        scores.append(sim)
+    scores = [
+        similarity(m, other, recurring=recurring, generic=lexicon.generic_objects)
+        for other in cluster.members
+    ]
     strongest = max(scores)
     mean = sum(scores) / len(scores)
     return mean if strongest >= JOIN and mean >= JOIN * 0.8 else 0.0
@@ -256,8 +252,8 @@ def _link(a: Cluster, b: Cluster, lexicon: ReconcileLexicon) -> float:
     event (incompatible dates, different visitors)."""
     scores = []
     for m in b.members:
-        one = Cluster(a.members)
-        if _can_join(m, one, lexicon) == 0 and not _compatible_all(m, a, lexicon):
+        # (_can_join is 0 whenever the hard constraints fail, so they alone decide here)
+        if not _compatible_all(m, a, lexicon):
             return 0.0
         recurring = m.fact.category in lexicon.recurring_categories
         scores += [
@@ -269,7 +265,10 @@ def _link(a: Cluster, b: Cluster, lexicon: ReconcileLexicon) -> float:
 
 
 def _compatible_all(m: Mention, cluster: Cluster, lexicon: ReconcileLexicon) -> bool:
-    """The hard constraints of _can_join alone: dates and visitors, not similarity."""
+    """The hard constraints of _can_join alone: dates and visitors, not similarity.
+
+    One event given different years needs a shared specific identifier to say so; two
+    visits by different people on different dates are two visits."""
     recurring = m.fact.category in lexicon.recurring_categories
     for other in cluster.members:
         if not dates_compatible(m.fact.date, other.fact.date, recurring=recurring) and (
@@ -407,8 +406,7 @@ def merge_events(
     docs = {d.id: d for d in documents}
     # keyed by country and category too: one sentence can state a visit and an arms deal,
     # or the same deal for several countries
-    known_ids = {(e.country, e.category, q.doc, q.start): e.id
-                 for e in known for q in e.evidence}
+    known_ids = {(e.country, e.category, q.doc, q.start): e.id for e in known for q in e.evidence}
     mentions = [describe(f, docs.get(f.quote.doc), lexicon) for f in facts if f.evidence]
     _drop_common_idents(mentions)
     mentions.sort(key=lambda m: (m.fact.country, m.fact.category, m.order))
