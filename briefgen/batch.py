@@ -42,7 +42,7 @@ class BuildResult:
 
 def build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> BuildResult:
     """Load one sheet and write its briefings. Never raises: errors go in the result."""
-    from briefgen.factsheets import load_sheet, shown_events
+    from briefgen.factsheets import load_sheet
     from briefgen.models import CATEGORIES
     from briefgen.render import write_briefing
 
@@ -62,7 +62,7 @@ def build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> Bui
             error=f"unexpected {type(exc).__name__}: {exc}",
             seconds=time.perf_counter() - started,
         )
-    shown = shown_events(sheet, options.include_proposed)
+    shown = sheet.shown_events(options.include_proposed)
     pages = None
     if "pdf" in written:
         pages = count_pages(written["pdf"])

@@ -37,7 +37,6 @@ from briefgen.errors import BriefgenError, SheetError
 from briefgen.models import (
     CATEGORIES,
     SCHEMA_VERSION,
-    SHOWN_STATUSES,
     Claim,
     Disagreement,
     Event,
@@ -772,8 +771,3 @@ def update_sheets(
             results.append(changes)
         return results
 
-
-def shown_events(sheet: FactSheet, include_proposed: bool = False) -> list[Event]:
-    """Events a briefing shows: reviewed ones, plus proposals when asked."""
-    statuses = SHOWN_STATUSES + (("proposed",) if include_proposed else ())
-    return [e for e in sheet.events if e.status in statuses]

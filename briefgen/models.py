@@ -24,6 +24,11 @@ DISAGREEMENT_KINDS = ("value_conflict", "reported_dispute", "assessment_conflict
 GRADES = ("A", "B", "C", "D", "E", "F")
 STATUSES = ("proposed", "accepted", "edited", "rejected")
 SHOWN_STATUSES = ("accepted", "edited")
+
+
+def shown_statuses(include_proposed: bool = False) -> tuple[str, ...]:
+    """Statuses a briefing shows: reviewed ones, plus proposals in a draft."""
+    return SHOWN_STATUSES + (("proposed",) if include_proposed else ())
 CONFIDENCE_WORDS = ("low", "moderate", "high")
 REGION_KINDS = ("body", "notes", "boilerplate")
 
@@ -279,5 +284,7 @@ class FactSheet:
     reviewed: str | None = None
     schema_version: int = SCHEMA_VERSION
 
-    def events_in(self, category: str, statuses: tuple[str, ...]) -> list[Event]:
-        return [e for e in self.events if e.category == category and e.status in statuses]
+    def shown_events(self, include_proposed: bool = False) -> list[Event]:
+        """Events a briefing shows: reviewed, not stale, plus proposals when asked."""
+        statuses = shown_statuses(include_proposed)
+        return [e for e in self.events if e.status in statuses and not e.stale]

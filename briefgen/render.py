@@ -36,6 +36,7 @@ from briefgen import __version__
 from briefgen.countries import country_name
 from briefgen.errors import RenderError
 from briefgen.models import CATEGORIES, CATEGORY_LABELS, Event, FactSheet, Quote, Source
+from briefgen.models import shown_statuses as models_shown_statuses
 
 log = logging.getLogger("briefgen.render")
 
@@ -281,8 +282,7 @@ def _plural(n: int, singular: str, plural: str | None = None) -> str:
 
 def shown_statuses(options: RenderOptions) -> tuple[str, ...]:
     """Event and disagreement statuses a briefing shows under these options."""
-    return ("accepted", "edited", "proposed") if options.include_proposed else ("accepted",
-                                                                                "edited")
+    return models_shown_statuses(options.include_proposed)
 
 
 class _Citations:
@@ -454,8 +454,7 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
         if event.category not in CATEGORIES and event.status in statuses:
             log.warning("%s: event %s has unknown category %r; it is left out of the briefing",
                         sheet.country, event.id, event.category)
-    shown = [e for e in sheet.events
-             if e.status in statuses and not e.stale and e.category in CATEGORIES]
+    shown = [e for e in sheet.shown_events(options.include_proposed) if e.category in CATEGORIES]
     shown.sort(key=lambda e: (_sort_key(_event_start(e)), e.title))
     shown_ids = {id(e) for e in shown}  # identity: comparing dataclasses is O(fields)
     hidden = [e for e in sheet.events if id(e) not in shown_ids]
@@ -659,7 +658,7 @@ def layout_pdf(sheet: FactSheet, options: RenderOptions | None = None):
         raise RenderError(f"PDF output needs WeasyPrint and Pango ({exc}); install the "
                           "system packages listed in the README or use --format html") from None
     limit = options.max_events
-    shown = sum(1 for e in sheet.events if e.status in shown_statuses(options) and not e.stale)
+    shown = len(sheet.shown_events(options.include_proposed))
     if limit and shown > limit:
         raise RenderError(f"{sheet.country.lower()}: {shown} events is more than the {limit} a "
                           "PDF holds by default (WeasyPrint's time and memory grow with each); "
