@@ -346,40 +346,6 @@ def check(
 # --------------------------------------------------------------------------- pipeline
 
 
-def run_pipeline(
-    corpus: Path,
-    power: str = "russia",
-    region: str = "latin_america",
-    known=(),
-    max_doc_mb: float | None = 20.0,
-    *,
-    jobs: int | None = None,
-    engine: str = "local",
-    scheduler: str | None = None,
-):
-    """Ingest, extract and reconcile a corpus.
-
-    known: events already in fact sheets, so an event keeps the id analysts reviewed.
-    jobs, engine, scheduler: how extraction runs (briefgen.engine); same facts either way.
-    RETURNS (documents, facts, reconciliation).
-    """
-    from briefgen.engine import run_extraction
-    from briefgen.reconcile import reconcile
-
-    extraction = run_extraction(
-        corpus,
-        jobs=jobs,
-        engine=engine,
-        scheduler=scheduler,
-        power=power,
-        region=region,
-        max_doc_mb=max_doc_mb,
-    )
-    documents, facts = extraction.documents, extraction.facts
-    result = reconcile(facts, documents, power=power, region=region, known=known)
-    return documents, facts, result
-
-
 power_option = click.option(
     "--power",
     default="russia",
@@ -444,9 +410,14 @@ def extract(
         briefgen extract --corpus ../shared/corpus --format json > facts.json
         briefgen extract --corpus feeds/ -j 8 --format json > facts.json
     """
-    documents, facts, result = run_pipeline(
-        corpus, power, region, max_doc_mb=max_doc_mb, jobs=jobs, engine=engine, scheduler=scheduler
+    from briefgen import pipeline
+
+    options = pipeline.RunOptions(
+        power=power, region=region, max_doc_mb=max_doc_mb, jobs=jobs, engine=engine,
+        scheduler=scheduler,
     )
+    result = pipeline.run(corpus, options)
+    documents, facts = result.documents, result.facts
     if fmt == "json":
         _echo_json(
             {
@@ -499,23 +470,14 @@ def update(
     Example:
         briefgen update --corpus ../shared/corpus ve cu
     """
-    from briefgen.factsheets import list_sheets, load_sheet, update_sheets
+    from briefgen import pipeline
 
     codes = _countries(countries) if countries else None
-    known = [e for path in list_sheets(data_dir) for e in load_sheet(path).events]
-    documents, _facts, result = run_pipeline(
-        corpus, power, region, known, max_doc_mb, jobs=jobs, engine=engine, scheduler=scheduler
+    options = pipeline.RunOptions(
+        power=power, region=region, max_doc_mb=max_doc_mb, jobs=jobs, engine=engine,
+        scheduler=scheduler,
     )
-    sources = {d.id: d.to_source() for d in documents}
-    changes = update_sheets(
-        data_dir,
-        result.events,
-        result.disagreements,
-        sources,
-        power=power_name(power),
-        countries=codes,
-        dry_run=dry_run,
-    )
+    changes = pipeline.update(corpus, data_dir, options, countries=codes, dry_run=dry_run)
     for c in changes:
         state = "new sheet" if c.created else ("changed" if c.changed else "unchanged")
         click.echo(
@@ -525,16 +487,6 @@ def update(
         )
     if dry_run:
         click.echo("dry run: nothing written", err=True)
-
-
-def power_name(power: str) -> str:
-    """The display name of a power lexicon ("russia" → "Russia")."""
-    try:
-        from briefgen.extract import load_lexicon
-
-        return load_lexicon(power=power).power_name
-    except (AttributeError, BriefgenError, FileNotFoundError):
-        return power.replace("_", " ").title()
 
 
 # --------------------------------------------------------------------------- corpus
