@@ -183,8 +183,10 @@ class _DaskRunner:
                     raise UsageError(f"--scheduler {scheduler}: cannot reach the dask "
                                      f"scheduler ({exc}); check the address") from exc
             else:
+                # ":0": any free port (None still binds the scheduler's HTTP server to
+                # 8787, and fails when another cluster holds it)
                 cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                                       dashboard_address=":0")
                 client = Client(cluster)
                 self._own.append(cluster)
             self._own.insert(0, client)

@@ -70,7 +70,7 @@ def test_engine_local_matches_reference(corpus: Path, jobs: int) -> None:
 def test_engine_dask_threads_cluster_matches_reference(corpus: Path) -> None:
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         got = run_extraction(corpus, engine="dask", client=client, cache_dir=False,
                              batch_size=1)
@@ -81,7 +81,7 @@ def test_engine_dask_scheduler_address_matches_reference(corpus: Path) -> None:
     """Worker processes on a scheduler reached by address, as on a real cluster."""
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         got = run_extraction(corpus, engine="dask", scheduler=cluster.scheduler_address,
                              cache_dir=False, batch_size=2)
     assert facts_json(got) == reference(corpus)
