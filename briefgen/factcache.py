@@ -23,7 +23,7 @@ from pathlib import Path
 
 import spacy
 
-from briefgen.models import Document, Fact, Quote
+from briefgen.models import Document, Fact
 
 log = logging.getLogger("briefgen.extract")
 
@@ -66,25 +66,11 @@ def document_key(doc: Document) -> str:
     """The hash of everything extraction reads from ``doc`` (not its path: a moved corpus
     keeps its cache). Every other field counts, including ones added to Document later."""
     meta = [[f.name, getattr(doc, f.name)] for f in fields(doc) if f.name not in _UNREAD]
-    meta.append(["regions", [[r.kind, r.start, r.end] for r in doc.regions]])
+    meta.append(["regions", [r.to_row() for r in doc.regions]])
     digest = hashlib.sha256(json.dumps(meta, ensure_ascii=False, default=str).encode("utf-8"))
     digest.update(b"\0")
     digest.update(doc.text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
-
-
-def fact_to_row(fact: Fact) -> list:
-    """A Fact as a JSON array (every quote of its evidence kept); arrays decode faster
-    than objects, and a 10k-document rerun decodes some 100k facts."""
-    return [fact.id, fact.country, fact.category, fact.date, fact.title, list(fact.actors),
-            [[q.doc, q.text, q.start, q.end] for q in fact.evidence], fact.event]
-
-
-def fact_from_row(row: list) -> Fact:
-    """The Fact ``fact_to_row`` wrote."""
-    fid, country, category, date, title, actors, evidence, event = row
-    return Fact(fid, country, category, date, title, actors,
-                [Quote(*q) for q in evidence], event)
 
 
 class FactCache:
@@ -132,14 +118,14 @@ class FactCache:
                 f"AND key IN ({marks})", (self.version, self.power, self.region, *chunk))
             for key, blob in rows:
                 try:
-                    found[key] = [fact_from_row(r) for r in json.loads(blob)]
+                    found[key] = [Fact.from_row(r) for r in json.loads(blob)]
                 except (ValueError, TypeError, KeyError):
                     continue  # a damaged row is extracted again and overwritten
         return found
 
     def put(self, key: str, facts: list[Fact]) -> None:
         """Queue one document's facts for the next ``flush``."""
-        blob = json.dumps([fact_to_row(f) for f in facts], ensure_ascii=False,
+        blob = json.dumps([f.to_row() for f in facts], ensure_ascii=False,
                           separators=(",", ":"))
         self._pending.append((key, self.version, self.power, self.region, blob))
 

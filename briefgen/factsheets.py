@@ -23,7 +23,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,6 @@ from briefgen.models import (
     Disagreement,
     Event,
     FactSheet,
-    KeyJudgment,
     Quote,
     Source,
 )
@@ -333,74 +332,7 @@ def check_quotes(tree: CommentedMap, path: Path, texts: dict[str, str]) -> list[
 
 def sheet_from_tree(tree: CommentedMap) -> FactSheet:
     """Build the model from a validated tree."""
-    sources = {
-        str(k): Source.from_dict({"doc": str(k), **dict(v)})
-        for k, v in (tree.get("sources") or {}).items()
-    }
-    events = []
-    for e in tree.get("events") or []:
-        evidence = [Quote.from_dict(q) for q in e["evidence"]]
-        docs = {q.doc for q in evidence}
-        publishers = {(sources[d].publisher if d in sources else None) or d for d in docs}
-        rng = e.get("date_range")
-        events.append(
-            Event(
-                id=str(e["id"]),
-                country=str(tree["country"]),
-                category=str(e["category"]),
-                title=str(e["title"]),
-                date=_str_or_none(e.get("date")),
-                date_range=(str(rng[0]), str(rng[1])) if rng else None,
-                summary=_str_or_none(e.get("summary")),
-                actors=[str(a) for a in e.get("actors") or []],
-                evidence=evidence,
-                sources=len(docs),
-                publishers=len(publishers),
-                reliability=str(e.get("reliability") or "F"),
-                credibility=int(e.get("credibility") or 6),
-                status=str(e["status"]),
-                notes=_str_or_none(e.get("notes")),
-                confidence=_str_or_none(e.get("confidence")),
-                stale=bool(e.get("stale", False)),
-            )
-        )
-    disagreements = [
-        Disagreement(
-            country=str(tree["country"]),
-            topic=str(d["topic"]),
-            kind=str(d["kind"]),
-            claims=[Claim.from_dict(c) for c in d["claims"]],
-            id=str(d["id"]),
-            status=str(d["status"]),
-            notes=_str_or_none(d.get("notes")),
-        )
-        for d in tree.get("disagreements") or []
-    ]
-    judgments = [
-        KeyJudgment(
-            text=str(k["text"]),
-            confidence=str(k["confidence"]),
-            events=[str(x) for x in k.get("events") or []],
-        )
-        for k in tree.get("key_judgments") or []
-    ]
-    return FactSheet(
-        country=str(tree["country"]),
-        power=str(tree.get("power") or "Russia"),
-        events=events,
-        disagreements=disagreements,
-        key_judgments=judgments,
-        sources=sources,
-        bottom_line=_str_or_none(tree.get("bottom_line")),
-        outlook=_str_or_none(tree.get("outlook")),
-        reviewer=_str_or_none(tree.get("reviewer")),
-        reviewed=_str_or_none(tree.get("reviewed")),
-        schema_version=int(tree["schema_version"]),
-    )
-
-
-def _str_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)
+    return FactSheet.from_dict(tree)
 
 
 def load_sheet(path: Path) -> FactSheet:
@@ -427,84 +359,55 @@ def check_sheets(paths: Iterable[Path], texts: dict[str, str] | None = None) -> 
 # --------------------------------------------------------------------------- writing
 
 
-def _quote_map(quote: Quote, position: str | None = None) -> CommentedMap:
-    out = CommentedMap(doc=quote.doc, quote=quote.text, start=quote.start, end=quote.end)
-    if position is not None:
-        out["position"] = position
-    return out
+def _to_tree(value: Any) -> Any:
+    """A model's plain dicts and lists as ruamel nodes (which keep comments later)."""
+    if isinstance(value, dict):
+        return CommentedMap((k, _to_tree(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return CommentedSeq(_to_tree(v) for v in value)
+    return value
+
+
+def _quote_map(quote: Quote | Claim) -> CommentedMap:
+    return _to_tree(quote.to_dict())
 
 
 def _tool_values(event: Event) -> dict[str, Any]:
-    return {
-        "title": event.title,
-        "date": event.date,
-        "date_range": list(event.date_range) if event.date_range else None,
-        "summary": event.summary,
-        "actors": list(event.actors),
-        "reliability": event.reliability,
-        "credibility": event.credibility,
-    }
+    entry = event.to_dict()
+    return {k: entry.get(k) for k in TOOL_FIELDS}
+
+
+def _proposed(item: Event | Disagreement) -> Event | Disagreement:
+    """``item`` with fingerprints of what the tool proposes (see ``_refresh``)."""
+    if isinstance(item, Event):
+        values = _tool_values(item)
+    else:
+        values = {"topic": item.topic}
+    return replace(item, generated={k: fingerprint(v) for k, v in values.items()})
 
 
 def event_to_map(event: Event) -> CommentedMap:
     """A new event entry as the tool proposes it (status as given, usually proposed)."""
-    values = _tool_values(event)
-    out = CommentedMap()
-    out["id"] = event.id
-    out["status"] = event.status
-    out["category"] = event.category
-    out["date"] = values["date"]
-    if values["date_range"]:
-        out["date_range"] = values["date_range"]
-    out["title"] = values["title"]
-    out["summary"] = values["summary"]
-    out["actors"] = values["actors"]
-    out["reliability"] = values["reliability"]
-    out["credibility"] = values["credibility"]
-    out["confidence"] = event.confidence
-    out["notes"] = event.notes
-    out["evidence"] = CommentedSeq(_quote_map(q) for q in event.evidence)
-    out["generated"] = CommentedMap((k, fingerprint(v)) for k, v in values.items())
-    return out
+    return _to_tree(_proposed(event).to_dict())
 
 
 def disagreement_to_map(d: Disagreement) -> CommentedMap:
-    out = CommentedMap()
-    out["id"] = d.id
-    out["status"] = d.status
-    out["kind"] = d.kind
-    out["topic"] = d.topic
-    out["notes"] = d.notes
-    out["claims"] = CommentedSeq(_quote_map(c.quote, c.position) for c in d.claims)
-    out["generated"] = CommentedMap(topic=fingerprint(d.topic))
-    return out
+    return _to_tree(_proposed(d).to_dict())
 
 
 def source_to_map(source: Source) -> CommentedMap:
-    data = source.to_dict()
-    data.pop("doc")
-    return CommentedMap((k, v) for k, v in data.items())
+    return _to_tree(source.to_dict())
 
 
 def sheet_to_tree(sheet: FactSheet) -> CommentedMap:
     """A complete new tree for a sheet, in canonical order."""
-    tree = CommentedMap()
-    tree["schema_version"] = SCHEMA_VERSION
-    tree["country"] = sheet.country
-    tree["power"] = sheet.power
-    tree["reviewer"] = sheet.reviewer
-    tree["reviewed"] = sheet.reviewed
-    tree["bottom_line"] = sheet.bottom_line
-    tree["outlook"] = sheet.outlook
-    tree["key_judgments"] = CommentedSeq(
-        CommentedMap(text=k.text, confidence=k.confidence, events=list(k.events))
-        for k in sheet.key_judgments
+    canonical = replace(
+        sheet,
+        schema_version=SCHEMA_VERSION,
+        events=[_proposed(e) for e in _canonical_events(sheet.events)],
+        disagreements=[_proposed(d) for d in sheet.disagreements],
     )
-    tree["events"] = CommentedSeq(event_to_map(e) for e in _canonical_events(sheet.events))
-    tree["disagreements"] = CommentedSeq(disagreement_to_map(d) for d in sheet.disagreements)
-    tree["sources"] = CommentedMap(
-        (doc, source_to_map(src)) for doc, src in sorted(sheet.sources.items())
-    )
+    tree = _to_tree(canonical.to_dict())
     from briefgen.countries import country_name
 
     tree.yaml_set_start_comment(HEADER.format(country=country_name(sheet.country)))
@@ -700,7 +603,7 @@ def merge_sheet(
         have = _evidence_keys(entry["claims"])
         for claim in d.claims:
             if (claim.quote.doc, claim.quote.start, claim.quote.end) not in have:
-                entry["claims"].append(_quote_map(claim.quote, claim.position))
+                entry["claims"].append(_quote_map(claim))
 
     known = tree.setdefault("sources", CommentedMap())
     cited = {str(q["doc"]) for e in entries for q in e["evidence"]}

@@ -3,14 +3,21 @@
 corpus file → Document → Fact (one mention) → Event (merged mentions) → FactSheet.
 Disagreements hang off the sheet. Each type knows how to turn itself into plain
 dicts (for JSON and YAML) and back; nothing here does I/O.
+
+A fact sheet (data/factsheets/<cc>.yaml) is written from these types: each type that
+appears in a sheet lists its keys once, in ``SHEET_KEYS`` (name, JSON Schema, whether
+required), and both its ``to_dict`` and the sheet's JSON Schema (``factsheet_schema``,
+shipped as briefgen/schemas/factsheet.schema.json by ``scripts/schema``) come from that
+list, so the model, the file and the schema cannot drift apart.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 SCHEMA_VERSION = 1
 
@@ -24,15 +31,17 @@ DISAGREEMENT_KINDS = ("value_conflict", "reported_dispute", "assessment_conflict
 GRADES = ("A", "B", "C", "D", "E", "F")
 STATUSES = ("proposed", "accepted", "edited", "rejected")
 SHOWN_STATUSES = ("accepted", "edited")
+CONFIDENCE_WORDS = ("low", "moderate", "high")
+REGION_KINDS = ("body", "notes", "boilerplate")
+
+#: An ISO partial date: YYYY, YYYY-MM or YYYY-MM-DD (the one definition; the schema's
+#: ``partial_date`` and every date check use it).
+PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 def shown_statuses(include_proposed: bool = False) -> tuple[str, ...]:
     """Statuses a briefing shows: reviewed ones, plus proposals in a draft."""
     return SHOWN_STATUSES + (("proposed",) if include_proposed else ())
-CONFIDENCE_WORDS = ("low", "moderate", "high")
-REGION_KINDS = ("body", "notes", "boilerplate")
-
-PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 def is_partial_date(value: str | None) -> bool:
@@ -46,6 +55,84 @@ def stable_id(prefix: str, *parts: object, length: int = 10) -> str:
     return f"{prefix}-{digest[:length]}"
 
 
+# --------------------------------------------------------------------------- sheet keys
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a type's entry in a fact sheet, and of the sheet's JSON Schema.
+
+    Args:
+        name (str): the key in the YAML file.
+        schema (dict): the JSON Schema of its value.
+        attr (str | None): the attribute holding the value (default: ``name``).
+        required (bool): the schema requires it.
+        omit_empty (bool): written only when the value is truthy (else left out).
+        schema_only (bool): allowed in a file but not held by the model (never written).
+    """
+
+    name: str
+    schema: dict[str, Any]
+    attr: str | None = None
+    required: bool = False
+    omit_empty: bool = False
+    schema_only: bool = False
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+_TEXT = {"type": "string", "minLength": 1}
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+_DATE_OR_NULL = _ref("isodate_or_null")
+_ID = {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_STATUS = {"enum": list(STATUSES)}
+
+
+def _plain(value: Any) -> Any:
+    """Model objects, tuples and mappings as plain dicts and lists."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _entry(obj: Any, keys: Iterable[Key]) -> dict[str, Any]:
+    """``obj`` as a sheet entry: its keys in order, empty optional ones left out."""
+    out: dict[str, Any] = {}
+    for key in keys:
+        if key.schema_only:
+            continue
+        value = getattr(obj, key.attr or key.name)
+        if key.omit_empty and not value:
+            continue
+        out[key.name] = _plain(value)
+    return out
+
+
+def _object(keys: Iterable[Key]) -> dict[str, Any]:
+    """The JSON Schema of an entry with these keys (no others allowed)."""
+    keys = list(keys)
+    out: dict[str, Any] = {"type": "object", "additionalProperties": False}
+    required = [k.name for k in keys if k.required]
+    if required:
+        out["required"] = required
+    out["properties"] = {k.name: k.schema for k in keys}
+    return out
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+# --------------------------------------------------------------------------- types
+
+
 @dataclass(frozen=True)
 class Quote:
     """A verbatim span of a document: text == document.text[start:end]."""
@@ -55,12 +142,20 @@ class Quote:
     start: int
     end: int
 
+    SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
+        Key("doc", _TEXT, required=True),
+        Key("quote", _TEXT, attr="text", required=True),
+        Key("start", {"type": "integer", "minimum": 0}, required=True),
+        Key("end", {"type": "integer", "minimum": 0}, required=True),
+    )
+
     def to_dict(self) -> dict[str, Any]:
-        return {"doc": self.doc, "quote": self.text, "start": self.start, "end": self.end}
+        return _entry(self, self.SHEET_KEYS)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Quote:
-        return cls(doc=d["doc"], text=d["quote"], start=int(d["start"]), end=int(d["end"]))
+    def from_dict(cls, d: Mapping[str, Any]) -> Quote:
+        return cls(doc=str(d["doc"]), text=str(d["quote"]), start=int(d["start"]),
+                   end=int(d["end"]))
 
 
 @dataclass(frozen=True)
@@ -70,6 +165,15 @@ class Region:
     kind: str
     start: int
     end: int
+
+    def to_row(self) -> list[Any]:
+        """[kind, start, end]: compact, for caches."""
+        return [self.kind, self.start, self.end]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> Region:
+        kind, start, end = row
+        return cls(kind, start, end)
 
 
 @dataclass
@@ -116,6 +220,20 @@ class Document:
             url=self.url,
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, text included; regions as [kind, start, end] rows (the cache's)."""
+        data = asdict(self)
+        data["regions"] = [r.to_row() for r in self.regions]
+        return data
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Document:
+        """The Document ``to_dict`` made (unknown keys are ignored)."""
+        names = cls.__dataclass_fields__
+        data = {k: v for k, v in d.items() if k in names}
+        data["regions"] = [Region.from_row(r) for r in d.get("regions") or []]
+        return cls(**data)
+
     def summary(self) -> dict[str, Any]:
         return {
             "doc": self.id,
@@ -133,7 +251,10 @@ class Document:
 
 @dataclass
 class Source:
-    """Bibliographic entry for a document, as a fact sheet keeps it (no text)."""
+    """Bibliographic entry for a document, as a fact sheet keeps it (no text).
+
+    In a sheet, ``sources`` maps each ``doc`` to the other keys.
+    """
 
     doc: str
     title: str | None = None
@@ -144,13 +265,28 @@ class Source:
     kind: str | None = None
     url: str | None = None
 
+    SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
+        Key("title", _TEXT_OR_NULL),
+        Key("author", _TEXT_OR_NULL),
+        Key("publisher", _TEXT_OR_NULL),
+        Key("published", _DATE_OR_NULL),
+        Key("reliability", _ref("grade")),
+        Key("kind", _TEXT_OR_NULL),
+        Key("url", {"type": ["string", "null"], "pattern": "^https?://"}),
+    )
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The sheet entry (``doc`` is its key in ``sources``, not part of it)."""
+        return _entry(self, self.SHEET_KEYS)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Source:
+    def from_dict(cls, d: Mapping[str, Any], doc: str | None = None) -> Source:
+        """A Source from its sheet entry; ``doc`` from the argument or the entry."""
         names = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in d.items() if k in names})
+        data = {k: v for k, v in d.items() if k in names}
+        if doc is not None:
+            data["doc"] = doc
+        return cls(**data)
 
 
 @dataclass
@@ -187,6 +323,21 @@ class Fact:
             "event": self.event,
         }
 
+    def to_row(self) -> list[Any]:
+        """Every field as a JSON array, every quote of the evidence kept: arrays decode
+        faster than objects, and a 10k-document rerun of the fact cache decodes some
+        100k facts."""
+        return [self.id, self.country, self.category, self.date, self.title,
+                list(self.actors), [[q.doc, q.text, q.start, q.end] for q in self.evidence],
+                self.event]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> Fact:
+        """The Fact ``to_row`` made."""
+        fid, country, category, date, title, actors, evidence, event = row
+        return cls(fid, country, category, date, title, actors,
+                   [Quote(*q) for q in evidence], event)
+
 
 @dataclass
 class Claim:
@@ -195,12 +346,18 @@ class Claim:
     quote: Quote
     position: str
 
+    #: A claim is written as its quote's keys plus these.
+    SHEET_KEYS: ClassVar[tuple[Key, ...]] = (Key("position", {"type": "string"}),)
+
     def to_dict(self) -> dict[str, Any]:
-        return {**self.quote.to_dict(), "position": self.position}
+        return {**self.quote.to_dict(), **_entry(self, self.SHEET_KEYS)}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Claim:
-        return cls(quote=Quote.from_dict(d), position=d.get("position") or "")
+    def from_dict(cls, d: Mapping[str, Any]) -> Claim:
+        return cls(quote=Quote.from_dict(d), position=str(d.get("position") or ""))
+
+
+_GENERATED = {"type": "object", "additionalProperties": {"type": "string"}}
 
 
 @dataclass
@@ -214,6 +371,19 @@ class Disagreement:
     id: str = ""
     status: str = "proposed"
     notes: str | None = None
+    #: Fingerprints of the values the tool last proposed (kept by a fact sheet).
+    generated: dict[str, str] = field(default_factory=dict)
+
+    SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
+        Key("id", _ID, required=True),
+        Key("status", _STATUS, required=True),
+        Key("kind", {"enum": list(DISAGREEMENT_KINDS)}, required=True),
+        Key("topic", _TEXT, required=True),
+        Key("notes", _TEXT_OR_NULL),
+        Key("claims", {"type": "array", "minItems": 1, "items": _ref("quote")}, required=True),
+        Key("generated", _GENERATED, omit_empty=True),
+        Key("stale", {"type": "boolean"}, schema_only=True),
+    )
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -232,6 +402,23 @@ class Disagreement:
             "kind": self.kind,
             "claims": [c.to_dict() for c in self.claims],
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fact-sheet entry (the country is the sheet's)."""
+        return _entry(self, self.SHEET_KEYS)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], country: str) -> Disagreement:
+        return cls(
+            country=country,
+            topic=str(d["topic"]),
+            kind=str(d["kind"]),
+            claims=[Claim.from_dict(c) for c in d["claims"]],
+            id=str(d["id"]),
+            status=str(d["status"]),
+            notes=_str_or_none(d.get("notes")),
+            generated={str(k): str(v) for k, v in (d.get("generated") or {}).items()},
+        )
 
 
 @dataclass
@@ -255,10 +442,84 @@ class Event:
     notes: str | None = None
     confidence: str | None = None
     stale: bool = False  # none of its evidence is in the corpus any more
+    #: Fingerprints of the values the tool last proposed (kept by a fact sheet).
+    generated: dict[str, str] = field(default_factory=dict)
+
+    SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
+        Key("id", _ID, required=True),
+        Key("status", _STATUS, required=True),
+        Key("category", {"enum": list(CATEGORIES)}, required=True),
+        Key("date", _DATE_OR_NULL),
+        Key(
+            "date_range",
+            {
+                "anyOf": [
+                    {"type": "null"},
+                    {"type": "array", "items": _ref("partial_date"), "minItems": 2,
+                     "maxItems": 2},
+                ]
+            },
+            omit_empty=True,
+        ),
+        Key("title", _TEXT, required=True),
+        Key("summary", _TEXT_OR_NULL),
+        Key("actors", _STRINGS),
+        Key("reliability", _ref("grade")),
+        Key("credibility", {"type": "integer", "minimum": 1, "maximum": 6}),
+        Key("confidence", {"anyOf": [{"type": "null"}, {"enum": list(CONFIDENCE_WORDS)}]}),
+        Key("notes", _TEXT_OR_NULL),
+        Key("evidence", {"type": "array", "minItems": 1, "items": _ref("quote")},
+            required=True),
+        Key(
+            "generated",
+            {
+                **_GENERATED,
+                "description": "Fingerprints of the values the tool last proposed; "
+                "tells analyst edits apart.",
+            },
+            omit_empty=True,
+        ),
+        Key("stale", {"type": "boolean"}, omit_empty=True),
+    )
 
     @property
     def grade(self) -> str:
         return f"{self.reliability}{self.credibility}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fact-sheet entry (the country is the sheet's; counts are derived)."""
+        return _entry(self, self.SHEET_KEYS)
+
+    @classmethod
+    def from_dict(
+        cls, d: Mapping[str, Any], country: str, sources: Mapping[str, Source] | None = None
+    ) -> Event:
+        """An Event from its sheet entry; ``sources`` (the sheet's) count its publishers."""
+        evidence = [Quote.from_dict(q) for q in d["evidence"]]
+        docs = {q.doc for q in evidence}
+        sources = sources or {}
+        publishers = {(sources[doc].publisher if doc in sources else None) or doc for doc in docs}
+        rng = d.get("date_range")
+        return cls(
+            id=str(d["id"]),
+            country=country,
+            category=str(d["category"]),
+            title=str(d["title"]),
+            date=_str_or_none(d.get("date")),
+            date_range=(str(rng[0]), str(rng[1])) if rng else None,
+            summary=_str_or_none(d.get("summary")),
+            actors=[str(a) for a in d.get("actors") or []],
+            evidence=evidence,
+            sources=len(docs),
+            publishers=len(publishers),
+            reliability=str(d.get("reliability") or "F"),
+            credibility=int(d.get("credibility") or 6),
+            status=str(d["status"]),
+            notes=_str_or_none(d.get("notes")),
+            confidence=_str_or_none(d.get("confidence")),
+            stale=bool(d.get("stale", False)),
+            generated={str(k): str(v) for k, v in (d.get("generated") or {}).items()},
+        )
 
 
 @dataclass
@@ -266,6 +527,23 @@ class KeyJudgment:
     text: str
     confidence: str  # low | moderate | high
     events: list[str] = field(default_factory=list)
+
+    SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
+        Key("text", _TEXT, required=True),
+        Key("confidence", {"enum": list(CONFIDENCE_WORDS)}, required=True),
+        Key("events", _STRINGS),
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        return _entry(self, self.SHEET_KEYS)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> KeyJudgment:
+        return cls(
+            text=str(d["text"]),
+            confidence=str(d["confidence"]),
+            events=[str(x) for x in d.get("events") or []],
+        )
 
 
 @dataclass
@@ -284,7 +562,85 @@ class FactSheet:
     reviewed: str | None = None
     schema_version: int = SCHEMA_VERSION
 
+    SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
+        Key("schema_version", {"const": SCHEMA_VERSION}, required=True),
+        Key("country", {"type": "string", "pattern": "^[A-Z]{2}$"}, required=True),
+        Key("power", _TEXT),
+        Key("reviewer", _TEXT_OR_NULL),
+        Key("reviewed", _DATE_OR_NULL),
+        Key("bottom_line", _TEXT_OR_NULL),
+        Key("outlook", _TEXT_OR_NULL),
+        Key("key_judgments", {"type": "array", "items": _object(KeyJudgment.SHEET_KEYS)}),
+        Key("events", {"type": "array", "items": _ref("event")}, required=True),
+        Key("disagreements", {"type": "array", "items": _ref("disagreement")}),
+        Key("sources", {"type": "object", "additionalProperties": _ref("source")}),
+    )
+
     def shown_events(self, include_proposed: bool = False) -> list[Event]:
         """Events a briefing shows: reviewed, not stale, plus proposals when asked."""
         statuses = shown_statuses(include_proposed)
         return [e for e in self.events if e.status in statuses and not e.stale]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole sheet as a fact-sheet file holds it (sources sorted by doc)."""
+        out = _entry(self, self.SHEET_KEYS)
+        out["sources"] = {doc: src.to_dict() for doc, src in sorted(self.sources.items())}
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> FactSheet:
+        """A FactSheet from a (validated) fact-sheet mapping."""
+        country = str(d["country"])
+        sources = {
+            str(doc): Source.from_dict(entry, doc=str(doc))
+            for doc, entry in (d.get("sources") or {}).items()
+        }
+        return cls(
+            country=country,
+            power=str(d.get("power") or "Russia"),
+            events=[Event.from_dict(e, country, sources) for e in d.get("events") or []],
+            disagreements=[
+                Disagreement.from_dict(x, country) for x in d.get("disagreements") or []
+            ],
+            key_judgments=[KeyJudgment.from_dict(k) for k in d.get("key_judgments") or []],
+            sources=sources,
+            bottom_line=_str_or_none(d.get("bottom_line")),
+            outlook=_str_or_none(d.get("outlook")),
+            reviewer=_str_or_none(d.get("reviewer")),
+            reviewed=_str_or_none(d.get("reviewed")),
+            schema_version=int(d["schema_version"]),
+        )
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def factsheet_schema() -> dict[str, Any]:
+    """The JSON Schema of a fact-sheet file, built from the types' ``SHEET_KEYS``.
+
+    briefgen/schemas/factsheet.schema.json is this, written by ``scripts/schema``; a test
+    fails when the two differ.
+    """
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://briefgen.invalid/schemas/factsheet-{SCHEMA_VERSION}.json",
+        "title": "briefgen fact sheet (data/factsheets/<cc>.yaml)",
+        **_object(FactSheet.SHEET_KEYS),
+        "$defs": {
+            "partial_date": {"type": "string", "pattern": PARTIAL_DATE.pattern},
+            "isodate_or_null": {"anyOf": [{"type": "null"}, _ref("partial_date")]},
+            "grade": {"enum": list(GRADES)},
+            # Evidence and claims share one shape: a quote, a claim's with its position.
+            "quote": _object(Quote.SHEET_KEYS + Claim.SHEET_KEYS),
+            "event": _object(Event.SHEET_KEYS),
+            "disagreement": _object(Disagreement.SHEET_KEYS),
+            "source": _object(Source.SHEET_KEYS),
+        },
+    }
+
+
+def factsheet_schema_text() -> str:
+    """``factsheet_schema()`` as the shipped file holds it (2-space JSON, final newline)."""
+    import json
+
+    return json.dumps(factsheet_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -734,6 +734,24 @@ def test_ingest_cache_damaged_store_is_rebuilt(tmp_path, caplog, count_parses):
     assert count_parses == ["a.txt"]
 
 
+def test_ingest_cache_damaged_store_that_cannot_be_rebuilt_reads_every_file(
+    tmp_path, caplog, monkeypatch
+):
+    import sqlite3
+
+    from briefgen.ingest import cache as cache_module
+
+    def refuse(directory):
+        raise sqlite3.DatabaseError("file is not a database")
+
+    shutil.copy(ENCODINGS / "utf8.txt", tmp_path / "a.txt")
+    monkeypatch.setattr(cache_module, "Store", refuse)
+    assert cache_module.open_store(tmp_path / ".cache") is None
+    assert [d.id for d in load_corpus(tmp_path, cache_dir=tmp_path / ".cache")] == ["a"]
+    assert any("cannot use the ingest cache (file is not a database)" in w
+               for w in warnings_of(caplog))
+
+
 def test_ingest_cache_early_stop_keeps_parses(tmp_path, count_parses):
     shutil.copy(ENCODINGS / "utf8.txt", tmp_path / "a.txt")
     shutil.copy(ENCODINGS / "cp1252.txt", tmp_path / "b.txt")

@@ -15,10 +15,9 @@ import logging
 import os
 import sqlite3
 import time
-from dataclasses import asdict
 from pathlib import Path
 
-from briefgen.models import Document, Region
+from briefgen.models import Document
 
 log = logging.getLogger("briefgen.ingest")
 
@@ -59,18 +58,13 @@ def resolve_cache_dir(cache_dir: Path | str | bool | None) -> Path | None:
 
 
 def document_to_json(doc: Document) -> str:
-    """A Document as compact JSON (regions as [kind, start, end] triples)."""
-    data = asdict(doc)
-    data["regions"] = [[r.kind, r.start, r.end] for r in doc.regions]
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """A Document as compact JSON (``Document.to_dict``)."""
+    return json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def document_from_json(text: str) -> Document:
     """The Document ``document_to_json`` wrote."""
-    data = json.loads(text)
-    data["regions"] = [Region(k, s, e) for k, s, e in data.get("regions") or []]
-    names = Document.__dataclass_fields__
-    return Document(**{k: v for k, v in data.items() if k in names})
+    return Document.from_dict(json.loads(text))
 
 
 class Store:
@@ -173,8 +167,9 @@ def open_store(cache_dir: Path | None) -> Store | None:
                 (cache_dir / f"{DB_NAME}{suffix}").unlink(missing_ok=True)
             return Store(cache_dir)
         except (OSError, sqlite3.Error) as again:
-            exc = again
+            # Not ``exc = again``: Python deletes ``exc`` when its except block ends.
+            error: Exception = again
     except OSError as exc_os:
-        exc = exc_os
-    log.warning("%s: cannot use the ingest cache (%s); reading every file", cache_dir, exc)
+        error = exc_os
+    log.warning("%s: cannot use the ingest cache (%s); reading every file", cache_dir, error)
     return None
