@@ -39,8 +39,8 @@ def triples(text: str, published: str | None = "2016-06-15") -> set[tuple]:
      ("EC", "military_cooperation", "2014-11-05")),
     ("In 2016, Gazprom acquired a stake in a Bolivian gas field.",
      ("BO", "energy_deal", "2016")),
-    ("President Evo Morales visited Moscow on July 3, 2013.",
-     ("BO", "diplomatic_visit", "2013-07-03")),
+    ("Bolivia's leader Evo Morales visited Moscow on October 8, 2012.",
+     ("BO", "diplomatic_visit", "2012-10-08")),
     ("RUSSIA SELLS FIGHTER JETS TO PERU IN 2009", ("PE", "military_cooperation", "2009")),
 ])
 def test_extract_explicit_date_forms(text, expected):
@@ -129,7 +129,7 @@ def test_extract_both_countries_points_back_to_each():
      "police training.", {("PY", "diplomatic_visit", "2012-05"),
                           ("PY", "military_cooperation", "2012-05")}),
     # a visitor "in Russia", an official of the power "in" a country's capital: a trip
-    ("‘Argentina's President in Russia to Promote Trade’", {("AR", "diplomatic_visit", None)}),
+    ("‘Chile's Minister in Russia to Sell Salmon’", {("CL", "diplomatic_visit", None)}),
     ("In 2014 Putin in Buenos Aires: a nuclear accord is signed.",
      {("AR", "diplomatic_visit", "2014"), ("AR", "energy_deal", "2014")}),
     # a leader at home is no visit
@@ -141,7 +141,7 @@ def test_extract_visits_without_a_visit_word(text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     ("In 2016 Russia gained access to Latin American ports.", set()),
-    ("Uruguay was among the first Latin American countries to buy Russian helicopters, in 2011.",
+    ("Uruguay was one of the few Latin American nations that bought Russian helicopters, in 2011.",
      {("UY", "military_cooperation", "2011")}),
 ])
 def test_extract_region_names_are_no_country(text, expected):
@@ -149,8 +149,8 @@ def test_extract_region_names_are_no_country(text, expected):
 
 
 def test_extract_region_wide_claim_is_not_a_fact():
-    text = ("Bolivia\n\nRussia and China pursue parallel strategies in military and energy "
-            "cooperation across Latin America.\n")
+    text = ("Bolivia\n\nRussia and China compete for military and energy contracts all over "
+            "Latin America.\n")
     assert triples(text) == set()
 
 
@@ -225,10 +225,10 @@ def test_extract_endnotes_take_their_citation_date():
 
 
 def test_extract_caption_rendered_twice_gives_two_facts():
-    caption = "Russian bombers at an airfield in Caracas, Venezuela, on December 10, 2018."
+    caption = "Two Russian bombers on the runway near Caracas, Venezuela, on March 3, 2017."
     text = f"{caption}\n{caption} | Source\n\nMore text follows here.\n"
     facts = facts_of(text)
-    assert [(f.country, f.date) for f in facts] == [("VE", "2018-12-10")] * 2
+    assert [(f.country, f.date) for f in facts] == [("VE", "2017-03-03")] * 2
     assert facts[0].quote.start != facts[1].quote.start
 
 
@@ -271,8 +271,8 @@ def test_extract_skips_boilerplate_regions():
 
 
 def test_extract_hard_wrapped_text_joins_lines():
-    lines = ["In 2016 alone, Nicaragua ordered a fleet",
-             "of fifty Russian-made tanks for its army,",
+    lines = ["In 2016 the government of Nicaragua agreed",
+             "to buy fifty Russian-made tanks for its army,",
              "a purchase that surprised its neighbours", "and worried the United States a great",
              "deal, since the country is very poor and", "its whole yearly budget is smaller",
              "than the value of the order itself, which", "observers found remarkable in the end."]
@@ -344,12 +344,15 @@ def test_extract_region_lexicon_shape():
     assert {"VE", "CU", "NI", "BO", "BR", "MX", "AR"} <= set(codes)
 
 
-def test_extract_corpus_streams_with_language_fallback():
+def test_extract_corpus_warns_about_a_language_without_a_pack(caplog):
+    # never a silent English fallback: the document and its language are named
     docs = [Document(id="a", text="In 2014 Russia delivered tanks to Nicaragua.", language="xx"),
-            Document(id="b", text="Nothing happens here.")]
-    stream = extract_corpus(iter(docs))
-    assert next(stream).quote.doc == "a"
-    assert list(stream) == []
+            Document(id="b", text="In 2014 Russia delivered tanks to Nicaragua.")]
+    with caplog.at_level("WARNING", logger="briefgen"):
+        facts = list(extract_corpus(iter(docs)))
+    assert [f.quote.doc for f in facts] == ["b"]
+    (record,) = [r for r in caplog.records if "'xx'" in r.getMessage()]
+    assert record.getMessage().startswith("a: ") and "xx/extract.yaml" in record.getMessage()
 
 
 # --------------------------------------------------------------------------- sample corpus

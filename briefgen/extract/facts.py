@@ -17,11 +17,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from types import ModuleType
 
 from briefgen.errors import ConfigError
-from briefgen.extract.lexicon import Lexicon, load_lexicon
+from briefgen.extract import dates
+from briefgen.extract.lexicon import Lexicon, has_language_pack, load_lexicon
 from briefgen.extract.matching import Analysis, Sentence, matchers_for
 from briefgen.extract.rules import (
     PERSON_KINDS,
@@ -44,20 +43,8 @@ QUOTES = "“\"‘'«"
 #: A quoted title inside a note: ‘Russia, Peru Sign Nuclear Cooperation Agreement’.
 TITLE = re.compile(r"[‘“\"](?:[^‘“”’\"]|’(?=\w)){8,}[’”\"]")
 YEARISH = re.compile(r"\d{4}")
-#: Longest object phrase a generated title quotes (tokens).
-TITLE_TOKENS = 7
 #: Longest generated title, in words.
 TITLE_WORDS = 12
-
-
-@lru_cache(maxsize=1)
-def _dates() -> ModuleType | None:
-    try:
-        from briefgen.extract import dates
-    except ImportError as exc:  # written by another stage; extraction still works undated
-        log.warning("briefgen.extract.dates unavailable (%s): facts are undated", exc)
-        return None
-    return dates
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -82,7 +69,7 @@ class _Reader:
         self.a = analysis
         self.lex = lexicon
         self.doc = analysis.doc
-        self.dates = _dates()
+        self.dates = dates
         self.date_language = lexicon.language
         self.published_year = _year(self.doc.published)
         self.power_blocks = {s.block for s in analysis.sentences if power_kinds(s, lexicon)}
@@ -96,12 +83,12 @@ class _Reader:
         self.continues = False
         self.title_dates: dict[str, str] = {}
         self.block = -1
+        self.access_words = [w.lower() for w in lexicon.cues.access_words]
+        self.openers = frozenset(w.lower() for w in lexicon.cues.clause_openers)
 
     # -- dates ------------------------------------------------------------------------
 
     def find_dates(self, text: str, context_year: int | None) -> list:
-        if self.dates is None:
-            return []
         try:
             return self.dates.find_dates(text, published=self.doc.published,
                                          context_year=context_year,
@@ -128,8 +115,8 @@ class _Reader:
         for m in self.find_dates(block_text, None):
             if getattr(m, "relative", False) or not m.value:
                 continue
-            before = block_text[max(0, m.start - 12):m.start].lower()
-            if "accessed" in before:
+            before = block_text[max(0, m.start - 14):m.start].lower()
+            if any(w in before for w in self.access_words):
                 continue
             best = m.value
             if first:
@@ -245,7 +232,7 @@ class _Reader:
             if title is not None:
                 mentions = [m for m in mentions if title.start() <= m.start < title.end()]
         picked = None
-        if self.dates is not None and mentions:
+        if mentions:
             picked = self.dates.pick_date(mentions, anchor, text=text,
                                           language=self.date_language)
         if picked is not None:
@@ -394,28 +381,28 @@ class _Reader:
         # the title is the clause stating the event, opening at its subject
         cue_starts = {c.start for c in sentence.cues if c.kind in ("trigger", "object")}
         head = next((t for t in finding.evidence if t in cue_starts), finding.anchor)
-        phrase = clause_title(tokens, sentence.tok_start, sentence.tok_end, head)
+        phrase = clause_title(tokens, sentence.tok_start, sentence.tok_end, head,
+                              openers=self.openers)
         if finding.category == "diplomatic_visit":
             return phrase or f"{label} — {self.lex.power_name} and {country}"
         return phrase or f"{label} — {country}"
 
 
-#: Words that open a subordinate clause: a clause boundary for titles.
-CLAUSE_OPENERS = frozenset({"that", "which", "who", "whom", "whereas", "while", "because",
-                            "although", "though", "after", "before", "when", "whether"})
 CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "(", ")", "\"", "“", "”"})
 
 
-def clause_title(tokens, start: int, end: int, head: int, limit: int = TITLE_WORDS) -> str:
+def clause_title(tokens, start: int, end: int, head: int, limit: int = TITLE_WORDS,
+                 openers: frozenset[str] = frozenset()) -> str:
     """A short title from the clause of tokens[start:end] that holds token ``head``.
 
-    The clause runs between punctuation or subordinating words; leading stop words go
+    The clause runs between punctuation or subordinating words (``openers``, from the
+    language pack's clause_openers); leading stop words go
     ("the news that two bombers landed…" → "Two bombers landed…"); a clause that opens
     with a verb borrows a short subject clause from the sentence's start ("Rosneft, a
     state company, has invested…" → "Rosneft has invested…"). At most ``limit`` words.
     """
     def boundary(tok) -> bool:
-        return tok.text in CLAUSE_PUNCT or tok.lower_ in CLAUSE_OPENERS
+        return tok.text in CLAUSE_PUNCT or tok.lower_ in openers
 
     lo = head
     while lo > start and not boundary(tokens[lo - 1]):
@@ -457,13 +444,27 @@ def extract_facts(doc: Document, lexicon: Lexicon | None = None) -> list[Fact]:
         lexicon (Lexicon | None): defaults to load_lexicon() for the document's language.
     RETURNS (list[Fact]): in text order; each quote is doc.text[start:end].
     """
+    language = doc.language or "en"
     if lexicon is None:
-        lexicon = load_lexicon(language=doc.language or "en")
+        lexicon = load_lexicon(language=language)
+    if lexicon.language != language:
+        _warn_no_pack(doc.id, language, lexicon)
+        return []
     analysis = matchers_for(lexicon).analyse(doc)
     facts: dict[str, Fact] = {}
     for fact in _Reader(analysis, lexicon).facts():
         facts.setdefault(fact.id, fact)
     return list(facts.values())
+
+
+def _warn_no_pack(doc_id: str, language: str, lexicon: Lexicon) -> None:
+    """Warn that a document's language has no pack, so nothing is read from it (English
+    cue words on another language find noise, or silently nothing)."""
+    have = "" if has_language_pack(language) else (
+        f"; add lexicons/languages/{language}/extract.yaml")
+    log.warning("%s: written in %r, but the lexicon loaded is for %r: no facts extracted "
+                "from it%s, or set its language: in sources.yaml", doc_id, language,
+                lexicon.language, have)
 
 
 def extract_corpus(docs: Iterable[Document], *, power: str = "russia",

@@ -82,6 +82,10 @@ class Cues:
     arrival_words: list[str] = field(default_factory=list)
     reference_determiners: list[str] = field(default_factory=list)
     reference_nouns: list[str] = field(default_factory=list)
+    reporting: list[str] = field(default_factory=list)
+    clause_openers: list[str] = field(default_factory=list)
+    access_words: list[str] = field(default_factory=list)
+    number_words: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,6 +108,12 @@ class Lexicon:
 
 def _lexicon_root() -> Path:
     return Path(str(resources.files("briefgen") / "lexicons"))
+
+
+def has_language_pack(language: str, root: str | Path | None = None) -> bool:
+    """True when languages/<language>/extract.yaml exists (in ``root`` or the package)."""
+    roots = [Path(root), _lexicon_root()] if root is not None else [_lexicon_root()]
+    return any((folder / "languages" / language / "extract.yaml").exists() for folder in roots)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -254,6 +264,11 @@ def _cues(data: dict[str, Any], path: Path, problems: list[str]) -> Cues:
         arrival_words=[w for w in data.get("arrival_words") or [] if isinstance(w, str)],
         reference_determiners=list((data.get("event_references") or {}).get("determiners") or []),
         reference_nouns=list((data.get("event_references") or {}).get("nouns") or []),
+        reporting=expand(data.get("reporting"), inflection),
+        clause_openers=[w for w in data.get("clause_openers") or [] if isinstance(w, str)],
+        access_words=[w for w in data.get("access_words") or [] if isinstance(w, str)],
+        number_words={str(k): int(v) for k, v in (data.get("number_words") or {}).items()
+                      if isinstance(v, int)},
     )
 
 
@@ -283,7 +298,9 @@ def load_lexicon(power: str = "russia", region: str = "latin_america",
     power_path = find("powers", f"{power}.yaml")
     region_path = find("regions", f"{region}.yaml")
     language_path = find("languages", language, "extract.yaml")
-    if not language_path.exists():  # no cue words for this language yet: English ones
+    if not language_path.exists():
+        # no pack for this language: the English one, and Lexicon.language says so, so
+        # that extract_facts warns about (and skips) the documents written in it
         language_path = find("languages", "en", "extract.yaml")
         language = "en"
     problems: list[str] = []

@@ -15,11 +15,12 @@ from functools import lru_cache
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, SENT_START
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from briefgen.extract.layout import Block, is_hard_wrapped, split_blocks
+from briefgen.extract.lemmas import lemma
 from briefgen.extract.lexicon import Entry, Lexicon
 from briefgen.models import Document
 
@@ -143,7 +144,13 @@ class Matchers:
             self.entries[key] = tuple(entries)
             self.names.add(f"N:{phrase}", [nlp.make_doc(phrase)])
 
-        self.cues = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # cue words match on lemmas ("visitar" finds "visitó", "visitará"); a phrase
+        # written "=word" matches that form only (lower case), where the lemma would
+        # reach too far ("=talks" is a meeting, "talk" is not)
+        self.language = lexicon.language
+        self._lemma_ids: dict[int, int] = {}
+        self.cues = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.exact = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.cue_kinds: dict[int, tuple[str, str | None]] = {}
         cues = lexicon.cues
 
@@ -152,7 +159,12 @@ class Matchers:
                 return
             key = nlp.vocab.strings.add(label)
             self.cue_kinds[key] = (kind, category)
-            self.cues.add(label, [nlp.make_doc(p) for p in phrases])
+            exact = [nlp.make_doc(p[1:]) for p in phrases if p.startswith("=")]
+            lemmas = [self.lemmatise(nlp.make_doc(p)) for p in phrases if not p.startswith("=")]
+            if exact:
+                self.exact.add(label, exact)
+            if lemmas:
+                self.cues.add(label, lemmas)
 
         for category, phrases in cues.triggers.items():
             add(f"C:trigger:{category}", "trigger", category, phrases)
@@ -161,23 +173,45 @@ class Matchers:
         for category, phrases in cues.exclude.items():
             add(f"C:exclude:{category}", "exclude", category, phrases)
         for kind in ("actions", "visitors", "hypothetical", "negations", "denials", "contrast",
-                     "anaphora", "plural_anaphora", "mutual", "meeting"):
+                     "anaphora", "plural_anaphora", "mutual", "meeting", "reporting"):
             add(f"C:{kind}", kind.rstrip("s") if kind.endswith("s") else kind, None,
                 getattr(cues, kind))
 
         if cues.reference_determiners and cues.reference_nouns:
-            # "the (Russian) delegation", "their meeting": up to two modifiers between
+            # "the (Russian) delegation", "their meeting", "esa visita": up to two
+            # modifiers between
+            nouns = sorted({self.lemma_of(n) for n in cues.reference_nouns})
             self.references = Matcher(nlp.vocab)
             self.references.add("C:reference", [[
                 {"LOWER": {"IN": [d.lower() for d in cues.reference_determiners]}},
                 {"IS_ALPHA": True, "OP": "{0,2}"},
-                {"LOWER": {"IN": [n.lower() for n in cues.reference_nouns]}},
+                {"LEMMA": {"IN": nouns}},
             ]], greedy="LONGEST")
         else:
             self.references = None
         self.break_keys = np.array([nlp.vocab.strings.add(w.lower()) for w in cues.clause_breaks],
                                    dtype=np.uint64)
         add("C:titles", "title", None, cues.titles)
+
+    def lemma_of(self, word: str) -> str:
+        return lemma(word, self.language)
+
+    def lemmatise(self, doc: Doc) -> Doc:
+        """Set every token's LEMMA (looked up once per distinct word and process)."""
+        if len(doc) == 0:
+            return doc
+        strings = self.nlp.vocab.strings
+        lower = doc.to_array([LOWER]).astype(np.uint64).ravel()
+        uniq, inverse = np.unique(lower, return_inverse=True)
+        ids = np.empty(len(uniq), dtype=np.uint64)
+        cache = self._lemma_ids
+        for n, key in enumerate(uniq.tolist()):
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = strings.add(self.lemma_of(strings[key]))
+            ids[n] = found
+        doc.from_array([LEMMA], ids[inverse].reshape(-1, 1))
+        return doc
 
     def analyse(self, document: Document) -> Analysis:
         """Tokenise, cut sentences inside blocks and attach every match to its sentence."""
@@ -188,7 +222,7 @@ class Matchers:
             # a line break inside a paragraph is a space: names broken across lines
             # ("Latin\nAmerican") must still match; offsets stay the same
             text = _SOFT_BREAK.sub(" ", text)
-        doc = self.nlp.make_doc(text)
+        doc = self.lemmatise(self.nlp.make_doc(text))
         if len(doc) == 0:
             return Analysis(document, blocks, [], doc, self)
         idx = doc.to_array([IDX]).astype(np.int64).ravel()
@@ -253,7 +287,7 @@ class Matchers:
                 continue  # "Gazprom-Bank": a compound name the lexicon does not know
             sentence.mentions.append(Mention(s, e, idx[s], idx[e - 1] + lengths[e - 1],
                                              self.entries[key]))
-        for key, s, e in self.cues(doc):
+        for key, s, e in sorted([*self.cues(doc), *self.exact(doc)], key=lambda m: (m[1], m[2])):
             sentence = owner(s)
             if sentence is not None:
                 kind, category = self.cue_kinds[key]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from briefgen.errors import IngestError
 from briefgen.ingest.cache import Store, open_store, resolve_cache_dir
+from briefgen.ingest.language import detect_language
 from briefgen.ingest.metadata import MANIFEST, first_line_title, is_estimated, read_manifest
 from briefgen.ingest.readers import BaseReader, Readers, UnreadableFileError
 from briefgen.ingest.regions import detect_regions
@@ -56,6 +57,8 @@ def parse_file(path: Path, data: bytes, reader: BaseReader) -> tuple[Document, l
         path=str(path),
         sha256=hashlib.sha256(data).hexdigest(),
         regions=regions,
+        # the reader's own tag (<html lang>) when it has one, else counted from the text
+        language=meta.get("language") or detect_language(parsed.text),
     )
     return doc, parsed.warnings
 
