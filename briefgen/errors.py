@@ -11,6 +11,8 @@ import click
 
 
 class BriefgenError(click.ClickException):
+    """Any failure the user can fix: findings, I/O. Exit 1."""
+
     exit_code = 1
 
 
@@ -32,13 +34,9 @@ class IngestError(UsageError):
     """A corpus that cannot be read at all (single bad files only warn)."""
 
 
-class ExtractError(BriefgenError):
-    pass
-
-
 class SheetError(UsageError):
     """A fact sheet that cannot be parsed; its file is never rewritten."""
 
 
 class RenderError(BriefgenError):
-    pass
+    """A briefing that cannot be rendered or written (templates, formats, output dir)."""

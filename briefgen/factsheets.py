@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -377,7 +377,10 @@ def _tool_values(event: Event) -> dict[str, Any]:
     return {k: entry.get(k) for k in TOOL_FIELDS}
 
 
-def _proposed(item: Event | Disagreement) -> Event | Disagreement:
+_Proposal = TypeVar("_Proposal", Event, Disagreement)
+
+
+def _proposed(item: _Proposal) -> _Proposal:
     """``item`` with fingerprints of what the tool proposes (see ``_refresh``)."""
     if isinstance(item, Event):
         values = _tool_values(item)

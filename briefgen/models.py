@@ -154,8 +154,9 @@ class Quote:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Quote:
-        return cls(doc=str(d["doc"]), text=str(d["quote"]), start=int(d["start"]),
-                   end=int(d["end"]))
+        return cls(
+            doc=str(d["doc"]), text=str(d["quote"]), start=int(d["start"]), end=int(d["end"])
+        )
 
 
 @dataclass(frozen=True)
@@ -327,16 +328,24 @@ class Fact:
         """Every field as a JSON array, every quote of the evidence kept: arrays decode
         faster than objects, and a 10k-document rerun of the fact cache decodes some
         100k facts."""
-        return [self.id, self.country, self.category, self.date, self.title,
-                list(self.actors), [[q.doc, q.text, q.start, q.end] for q in self.evidence],
-                self.event]
+        return [
+            self.id,
+            self.country,
+            self.category,
+            self.date,
+            self.title,
+            list(self.actors),
+            [[q.doc, q.text, q.start, q.end] for q in self.evidence],
+            self.event,
+        ]
 
     @classmethod
     def from_row(cls, row: list[Any]) -> Fact:
         """The Fact ``to_row`` made."""
         fid, country, category, date, title, actors, evidence, event = row
-        return cls(fid, country, category, date, title, actors,
-                   [Quote(*q) for q in evidence], event)
+        return cls(
+            fid, country, category, date, title, actors, [Quote(*q) for q in evidence], event
+        )
 
 
 @dataclass
@@ -455,8 +464,7 @@ class Event:
             {
                 "anyOf": [
                     {"type": "null"},
-                    {"type": "array", "items": _ref("partial_date"), "minItems": 2,
-                     "maxItems": 2},
+                    {"type": "array", "items": _ref("partial_date"), "minItems": 2, "maxItems": 2},
                 ]
             },
             omit_empty=True,
@@ -468,8 +476,7 @@ class Event:
         Key("credibility", {"type": "integer", "minimum": 1, "maximum": 6}),
         Key("confidence", {"anyOf": [{"type": "null"}, {"enum": list(CONFIDENCE_WORDS)}]}),
         Key("notes", _TEXT_OR_NULL),
-        Key("evidence", {"type": "array", "minItems": 1, "items": _ref("quote")},
-            required=True),
+        Key("evidence", {"type": "array", "minItems": 1, "items": _ref("quote")}, required=True),
         Key(
             "generated",
             {

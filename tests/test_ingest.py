@@ -786,10 +786,10 @@ def test_ingest_find_document_unknown_hints(tmp_path, wanted, hint):
 
 @pytest.fixture
 def cli():
-    module = pytest.importorskip("briefgen.cli")
-    if "corpus" not in getattr(module.cli, "commands", {}):
-        pytest.skip("briefgen corpus commands are not wired yet")
-    return module.cli
+    from briefgen.cli import cli
+
+    assert {"list", "show"} <= set(cli.commands["corpus"].commands)
+    return cli
 
 
 def test_ingest_cli_corpus_list_json(cli, shared_corpus):

@@ -115,9 +115,16 @@ def test_models_document_round_trips_with_regions():
 
 
 def test_models_fact_row_round_trips_every_quote():
-    fact = Fact("f-1", "BO", "energy_deal", "2019", "Reactor deal", ["Rosatom"],
-                [quote("alpha", "Rosatom signed"), quote("beta", "The reactor agreement")],
-                "e-9")
+    fact = Fact(
+        "f-1",
+        "BO",
+        "energy_deal",
+        "2019",
+        "Reactor deal",
+        ["Rosatom"],
+        [quote("alpha", "Rosatom signed"), quote("beta", "The reactor agreement")],
+        "e-9",
+    )
     assert Fact.from_row(json.loads(json.dumps(fact.to_row()))) == fact
 
 
@@ -141,7 +148,9 @@ def test_models_new_sheet_is_canonical_and_valid(tmp_path):
     factsheets.save_tree(path, tree)
     again = factsheets.load_sheet(path)
     assert [e.category for e in again.events] == [
-        "diplomatic_visit", "military_cooperation", "energy_deal"
+        "diplomatic_visit",
+        "military_cooperation",
+        "energy_deal",
     ]
     assert all(set(e.generated) == set(factsheets.TOOL_FIELDS) for e in again.events)
     assert factsheets.dump_tree(factsheets.sheet_to_tree(again)) == path.read_text("utf-8")
@@ -149,8 +158,16 @@ def test_models_new_sheet_is_canonical_and_valid(tmp_path):
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [("2019", True), ("2019-02", True), ("2019-02-28", True), ("2019-13", False),
-     ("2019-02-32", False), ("19", False), (None, False), ("2019-2", False)],
+    [
+        ("2019", True),
+        ("2019-02", True),
+        ("2019-02-28", True),
+        ("2019-13", False),
+        ("2019-02-32", False),
+        ("19", False),
+        (None, False),
+        ("2019-2", False),
+    ],
 )
 def test_models_partial_date(value, ok):
     assert is_partial_date(value) is ok

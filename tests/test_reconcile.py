@@ -413,11 +413,9 @@ def test_reconcile_packaged_lexicon_loads():
 def test_reconcile_real_corpus_runs():
     if not CORPUS.is_dir():
         pytest.skip(f"sample corpus not found at {CORPUS}")
-    try:
-        from briefgen.extract import extract_corpus
-        from briefgen.ingest import load_corpus
-    except ImportError as exc:
-        pytest.skip(f"extraction not available yet: {exc}")
+    from briefgen.extract import extract_corpus
+    from briefgen.ingest import load_corpus
+
     docs = load_corpus(CORPUS)
     facts = list(extract_corpus(docs))
     result = reconcile(facts, docs)

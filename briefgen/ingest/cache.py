@@ -139,8 +139,10 @@ class Store:
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", self._pending_files
             )
             if present is not None and corpus is not None:
-                known = {row[0] for row in self.db.execute(
-                    "SELECT name FROM files WHERE corpus = ?", (corpus,))}
+                known = {
+                    row[0]
+                    for row in self.db.execute("SELECT name FROM files WHERE corpus = ?", (corpus,))
+                }
                 gone = [(corpus, name) for name in known - present]
                 self.db.executemany("DELETE FROM files WHERE corpus = ? AND name = ?", gone)
                 if gone or self._pending_files:
