@@ -45,8 +45,18 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.option("--debug", is_flag=True, help="Show full tracebacks of unexpected errors.")
+@click.option(
+    "--lexicons",
+    "lexicon_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of powers/, regions/, languages/ searched before the package's "
+    "lexicons (repeatable; also the `lexicons` setting).",
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
+def cli(
+    ctx: click.Context, verbose: int, quiet: bool, debug: bool, lexicon_dirs: tuple[Path, ...]
+) -> None:
     """briefgen: turn a corpus of articles into traceable country briefings.
 
     \b
@@ -65,6 +75,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
     config = load_config()
     ctx.obj["config"] = config
     ctx.default_map = config.default_map()
+    _use_lexicon_folders(ctx, [*lexicon_dirs, *config.values.get("lexicons", [])])
 
 
 # --------------------------------------------------------------------------- helpers
@@ -84,6 +95,33 @@ def _countries(names: tuple[str, ...]) -> list[str]:
     from briefgen.countries import resolve_country
 
     return list(dict.fromkeys(resolve_country(n) for n in names))
+
+
+def _use_lexicon_folders(ctx: click.Context, dirs: list) -> None:
+    """Search ``dirs`` (then $BRIEFGEN_LEXICONS, then the package) until the command ends."""
+    from briefgen import vocabulary
+
+    if not dirs:
+        return
+    stack = vocabulary.folders_used([*dirs, *vocabulary.user_folders()])
+    stack.__enter__()
+    ctx.call_on_close(lambda: stack.__exit__(None, None, None))
+
+
+def _lexicons_callback(ctx: click.Context, _param: click.Parameter, value: tuple) -> None:
+    _use_lexicon_folders(ctx, list(value))
+
+
+#: ``--lexicons DIR`` on a command, as on the group (``briefgen --lexicons DIR …``).
+lexicons_option = click.option(
+    "--lexicons",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    expose_value=False,
+    callback=_lexicons_callback,
+    help="A folder of powers/, regions/, languages/ searched before the package's "
+    "lexicons (repeatable).",
+)
 
 
 def _echo_json(data: object) -> None:
@@ -350,13 +388,13 @@ power_option = click.option(
     "--power",
     default="russia",
     show_default=True,
-    help="The power tracked: briefgen/lexicons/powers/<power>.yaml.",
+    help="The power tracked: a name (`briefgen lexicons list`) or a path to its .yaml file.",
 )
 region_option = click.option(
     "--region",
     default="latin_america",
     show_default=True,
-    help="The countries covered: briefgen/lexicons/regions/<region>.yaml.",
+    help="The countries covered: a name (`briefgen lexicons list`) or a path to its .yaml file.",
 )
 
 
@@ -391,6 +429,7 @@ def engine_options(func):
 )
 @power_option
 @region_option
+@lexicons_option
 @max_doc_option
 @engine_options
 def extract(
@@ -447,6 +486,7 @@ def extract(
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @power_option
 @region_option
+@lexicons_option
 @max_doc_option
 @engine_options
 def update(
@@ -487,6 +527,64 @@ def update(
         )
     if dry_run:
         click.echo("dry run: nothing written", err=True)
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+@cli.group()
+def lexicons() -> None:
+    """List and validate the powers, regions and language packs briefgen can use."""
+
+
+@lexicons.command("list")
+@lexicons_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def lexicons_list(fmt: str) -> None:
+    """Show every power, region and language pack with the folder it comes from.
+
+    A name found in two folders is used from the first; the other is marked shadowed.
+
+    \b
+    Example:
+        briefgen --lexicons my-lexicons lexicons list
+    """
+    from briefgen.vocabulary import available
+
+    files = available()
+    if fmt == "json":
+        _echo_json([{"kind": f.kind, "name": f.name, "path": str(f.path),
+                     "folder": str(f.folder), "shadowed": f.shadowed} for f in files])
+        return
+    width = max((len(f.name) for f in files), default=4)
+    for f in files:
+        note = "  (shadowed)" if f.shadowed else ""
+        click.echo(f"{f.kind:<8} {f.name:<{width}}  {f.folder}{note}")
+
+
+@lexicons.command("check")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@lexicons_option
+def lexicons_check(folder: Path | None) -> None:
+    """Validate lexicon files: one folder, or every folder searched (exit 2 on a fault).
+
+    Each fault is one line: file:line key: what is wrong; the fix or the closest key.
+
+    \b
+    Example:
+        briefgen lexicons check my-lexicons
+    """
+    from briefgen.errors import ConfigError
+    from briefgen.vocabulary import check_folder
+
+    files, problems = check_folder(folder)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        raise ConfigError(f"{len(problems)} problem(s) in {len(files)} lexicon file(s)")
+    click.echo(f"{len(files)} lexicon file(s) valid", err=True)
 
 
 # --------------------------------------------------------------------------- corpus

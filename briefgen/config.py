@@ -26,6 +26,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "templates": (None, "directory of template overrides"),
     "page_size": ("A4", "A4 or Letter"),
     "jobs": (None, "processes for build --all (default: CPU count)"),
+    "lexicons": ([], "lexicon folders (powers/, regions/, languages/) searched first"),
 }
 
 #: Which command options each setting feeds (click default_map).
@@ -114,6 +115,11 @@ def load_config(start: Path | None = None) -> Config:
             raise ConfigError(f"{path}: page_size = {value!r}; use A4 or Letter")
         if key == "jobs" and (not isinstance(value, int) or value < 1):
             raise ConfigError(f"{path}: jobs = {value!r}; use a positive integer")
+        if key == "lexicons":
+            if not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{path}: lexicons = {value!r}; use a list of folder names")
+            value = [v if Path(v).is_absolute() else str((path.parent / v).resolve())
+                     for v in value]
         if key in ("corpus", "data", "out", "templates") and value is not None:
             value = str((path.parent / value).resolve()) if not Path(value).is_absolute() else value
         values[key] = value

@@ -86,7 +86,9 @@ class FactCache:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / DB_NAME
         self.power, self.region = power, region
-        self.version = version or extractor_version()
+        from briefgen.vocabulary import fingerprint  # user lexicon folders decide too
+
+        self.version = version or extractor_version() + fingerprint()
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")

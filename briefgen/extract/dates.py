@@ -158,7 +158,10 @@ class _Tail:
 
 
 def _lexicon_path(language: str):
-    return resources.files("briefgen") / "lexicons" / "languages" / language / "dates.yaml"
+    from briefgen.vocabulary import language_file  # a user's lexicon folder first
+
+    return language_file(language, "dates.yaml") or (
+        resources.files("briefgen") / "lexicons" / "languages" / language / "dates.yaml")
 
 
 class _Grammar:

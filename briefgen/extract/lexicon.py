@@ -16,8 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from briefgen.errors import ConfigError
 
 #: Country-side name kinds, strongest evidence first (used to rank mentions).
@@ -117,17 +115,9 @@ def has_language_pack(language: str, root: str | Path | None = None) -> bool:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise ConfigError(f"{path}: lexicon not found; check the power, region or language name")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: not valid YAML ({exc}); fix the file") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
-    return data
+    from briefgen.vocabulary import read_yaml  # one reader for every lexicon file
+
+    return read_yaml(path)
 
 
 def strip_accents(text: str) -> str:
@@ -272,37 +262,45 @@ def _cues(data: dict[str, Any], path: Path, problems: list[str]) -> Cues:
     )
 
 
-@lru_cache(maxsize=16)
 def load_lexicon(power: str = "russia", region: str = "latin_america",
                  language: str = "en", *, root: str | Path | None = None) -> Lexicon:
     """Read and check the power, region and language files into one Lexicon.
 
     Args:
-        power (str): stem of a file in <root>/powers/ ("russia").
-        region (str): stem of a file in <root>/regions/ ("latin_america").
-        language (str): a folder in <root>/languages/ ("en"); falls back to "en".
-        root (str | Path | None): a lexicon folder laid out like briefgen/lexicons/
-            (default: the one shipped with briefgen).
-    RETURNS (Lexicon): cached, so repeated calls are free.
-    Raises ConfigError naming the file and the faulty entries.
+        power (str): a power's name ("russia"), searched in the lexicon folders
+            (briefgen.vocabulary), or a path to its .yaml file.
+        region (str): a region's name ("latin_america") or a path to its .yaml file.
+        language (str): a folder in languages/ ("en"); falls back to "en".
+        root (str | Path | None): one more lexicon folder laid out like
+            briefgen/lexicons/, searched first (default: the configured folders only).
+    RETURNS (Lexicon): cached per process, so repeated calls are free.
+    Raises ConfigError naming the file, line and key of every fault.
     """
-    roots = [Path(root), _lexicon_root()] if root is not None else [_lexicon_root()]
+    from briefgen import vocabulary
 
-    def find(*parts: str) -> Path:
-        # a user folder overrides the shipped lexicons file by file
-        for folder in roots:
-            if (folder.joinpath(*parts)).exists():
-                return folder.joinpath(*parts)
-        return roots[0].joinpath(*parts)
+    extra = [root] if root is not None else []
+    with vocabulary.folders_used([*extra, *vocabulary.user_folders()]):
+        power_path, _ = vocabulary.load("power", power)
+        region_path, _ = vocabulary.load("region", region)
+        language_path = vocabulary.language_file(language, "extract.yaml")
+        if language_path is None:
+            # no pack for this language: the English one, and Lexicon.language says so, so
+            # that extract_facts warns about (and skips) the documents written in it
+            language_path = vocabulary.language_file("en", "extract.yaml")
+            language = "en"
+    if language_path is None:
+        raise ConfigError("languages/en/extract.yaml: lexicon not found; reinstall briefgen")
+    stamps = tuple(p.stat().st_mtime_ns for p in (power_path, region_path, language_path))
+    return _build_lexicon(power_path, region_path, language_path, stamps,
+                          (power, region, language))
 
-    power_path = find("powers", f"{power}.yaml")
-    region_path = find("regions", f"{region}.yaml")
-    language_path = find("languages", language, "extract.yaml")
-    if not language_path.exists():
-        # no pack for this language: the English one, and Lexicon.language says so, so
-        # that extract_facts warns about (and skips) the documents written in it
-        language_path = find("languages", "en", "extract.yaml")
-        language = "en"
+
+@lru_cache(maxsize=16)
+def _build_lexicon(power_path: Path, region_path: Path, language_path: Path,
+                   _stamps: tuple[int, ...], key: tuple[str, str, str]) -> Lexicon:
+    """The Lexicon of three validated files (cached until one of them changes)."""
+    power, region, language = key
+    power = power_path.stem
     problems: list[str] = []
 
     pdata = _read_yaml(power_path)
@@ -332,7 +330,7 @@ def load_lexicon(power: str = "russia", region: str = "latin_america",
         names = _names(country.get("names"))
         countries[cc] = names[0] if names else cc
         for kind, key in (("name", "names"), ("demonym", "demonyms"), ("capital", "capitals"),
-                          ("city", "cities")):
+                          ("city", "cities"), ("city", "ports")):
             for name in _names(country.get(key)):
                 _add(phrases, name, Entry(cc, kind, name))
         _people(phrases, country.get("leaders"), cc, "leader", f"{where}.leaders", problems)
@@ -354,5 +352,5 @@ def load_lexicon(power: str = "russia", region: str = "latin_america",
         phrases=phrases,
         cues=cues,
         countries=countries,
-        key=(power, region, language),
+        key=key,
     )

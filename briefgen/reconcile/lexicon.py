@@ -20,8 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from briefgen.errors import ConfigError
 
 log = logging.getLogger("briefgen.reconcile")
@@ -170,24 +168,15 @@ def _strings(node: Any) -> list[str]:
 
 
 def _read_yaml(path: Path | Any, *, required: bool) -> dict[str, Any]:
+    from briefgen.vocabulary import read_yaml  # one reader for every lexicon file
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
+        return read_yaml(Path(str(path)))
+    except ConfigError as exc:
         if required:
-            raise ConfigError(f"{path}: lexicon not found; reinstall briefgen") from None
+            raise
+        log.warning("%s; ignored by reconcile", exc.message)
         return {}
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        if required:
-            raise ConfigError(f"{path}: not valid YAML ({exc}); fix the file") from None
-        log.warning("%s: not valid YAML, ignored by reconcile (%s)", path, exc)
-        return {}
-    if not isinstance(data, dict):
-        if required:
-            raise ConfigError(f"{path}: expected a mapping at the top level")
-        return {}
-    return data
 
 
 def _lexicon_root() -> Any:
@@ -195,21 +184,30 @@ def _lexicon_root() -> Any:
 
 
 def _yaml_files(folder: Any, stem: str | None = None) -> list[Any]:
-    """The YAML files of ``folder``: all of them, or only ``<stem>.yaml``."""
+    """The YAML files of ``folder``: all of them, or only ``<stem>.yaml`` (searched in
+    ``folder``, then in the configured lexicon folders; a path to a .yaml file is itself)."""
+    from briefgen import vocabulary
+
+    if stem is not None:
+        if vocabulary._is_path(stem):
+            path = Path(stem).expanduser()
+            return [path] if path.is_file() else []
+        # a test root first; the package's own folder last, after the user's folders
+        here = Path(str(folder))
+        first = [here] if here.parent != vocabulary.package_folder() else []
+        for base in [*first, *(f / folder.name for f in vocabulary.folders())]:
+            if (base / f"{stem}.yaml").is_file():
+                return [base / f"{stem}.yaml"]
+        log.warning(
+            "%s/%s.yaml not found: reconcile reads no %s lexicon", folder, stem, folder.name
+        )
+        return []
     try:
-        files = sorted(
+        return sorted(
             (f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name
         )
     except (FileNotFoundError, NotADirectoryError):
         return []
-    if stem is None:
-        return files
-    chosen = [f for f in files if f.name == f"{stem}.yaml"]
-    if not chosen:
-        log.warning(
-            "%s/%s.yaml not found: reconcile reads no %s lexicon", folder, stem, folder.name
-        )
-    return chosen
 
 
 def _read_countries(root: Any, region: str | None) -> list[Country]:
@@ -224,7 +222,8 @@ def _read_countries(root: Any, region: str | None) -> list[Country]:
                 if spellings:
                     leaders[spellings[0]] = Terms(spellings)
             words = []
-            for key in ("names", "demonyms", "capitals", "cities", "companies", "name", "leaders"):
+            for key in ("names", "demonyms", "capitals", "cities", "ports", "companies", "name",
+                        "leaders"):
                 words += _strings(entry.get(key))
             countries.append(
                 Country(
@@ -341,7 +340,6 @@ def _terms(data: dict[str, Any], key: str) -> Terms:
     return Terms(_strings(data.get(key)))
 
 
-@lru_cache(maxsize=8)
 def load_lexicon(
     language: str = "en",
     root: str | None = None,
@@ -360,10 +358,22 @@ def load_lexicon(
     RETURNS (ReconcileLexicon): compiled matchers.
     Raises ConfigError when the language's reconcile.yaml is missing or broken.
     """
+    from briefgen.vocabulary import user_folders
+
+    # the configured lexicon folders decide which files a name means: part of the key
+    return _load_lexicon(language, root, power, region, tuple(user_folders()))
+
+
+@lru_cache(maxsize=8)
+def _load_lexicon(language: str, root: str | None, power: str | None, region: str | None,
+                  _folders: tuple[Path, ...]) -> ReconcileLexicon:
+    from briefgen.vocabulary import language_file
+
     base = Path(root) if root else _lexicon_root()
-    path = base / "languages" / language / "reconcile.yaml"
-    if root and not path.is_file():  # a test root may hold only regions/ and powers/
-        path = _lexicon_root() / "languages" / language / "reconcile.yaml"
+    path = Path(root) / "languages" / language / "reconcile.yaml" if root else None
+    if path is None or not path.is_file():  # a test root may hold only regions/ and powers/
+        path = language_file(language, "reconcile.yaml") or (
+            _lexicon_root() / "languages" / language / "reconcile.yaml")
     data = _read_yaml(path, required=True)
     denial = data.get("denial") or {}
     assessment = data.get("assessment") or {}

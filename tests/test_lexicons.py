@@ -1,0 +1,304 @@
+"""Lexicon folders, validation and shipped vocabularies (briefgen.vocabulary, `lexicons`).
+
+Every vocabulary here is invented and written into tmp_path, outside the package.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefgen import vocabulary
+from briefgen.cli import cli
+
+PACKAGE = Path(vocabulary.__file__).parent / "lexicons"
+
+#: An invented power: the Republic of Atlantica, with one official and one company.
+ATLANTICA = """\
+schema_version: 1
+code: AQ
+name: Atlantica
+names: [Atlantica, Republic of Atlantica, Poseidonia]
+demonyms: [Atlantican, Atlanticans]
+officials:
+  - name: Orla Vantries
+    aliases: [Vantries]
+    roles: [{role: president, from: 2015}]
+companies:
+  - {name: Tritonex, aliases: [Tritoneks], sector: military}
+  - {name: Atlantic Petroleum Trust, sector: energy}
+"""
+
+#: An invented region of two real countries under invented leaders.
+ISLES = """\
+schema_version: 1
+name: Two Isles
+countries:
+  - code: MT
+    names: {en: [Malta], fr: [Malte]}
+    demonyms: [Maltese]
+    capitals: [Valletta]
+    ports: [Marsaxlokk]
+    leaders:
+      - {name: Karmenu Zammitello, terms: [[2014, null]]}
+  - code: CY
+    names: [Cyprus]
+    demonyms: [Cypriot, Cypriots]
+    capitals: [Nicosia]
+    cities: [Limassol, Larnaca]
+"""
+
+
+def invoke(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(cli, list(args))
+    with runner.isolated_filesystem(temp_dir=cwd):
+        return runner.invoke(cli, list(args))
+
+
+def write_folder(base: Path, power: str = ATLANTICA, region: str = ISLES) -> Path:
+    (base / "powers").mkdir(parents=True)
+    (base / "regions").mkdir(parents=True)
+    (base / "powers" / "atlantica.yaml").write_text(power, encoding="utf-8")
+    (base / "regions" / "two_isles.yaml").write_text(region, encoding="utf-8")
+    return base
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_folder(tmp_path / "my-lexicons")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Isles Review, 12 March 2021\n\n"
+        "In March 2021 Tritoneks delivered two patrol boats to the Maltese navy in Marsaxlokk.\n",
+        encoding="utf-8",
+    )
+    return corpus
+
+
+def facts_of(result) -> set[tuple[str, str]]:
+    assert result.exit_code == 0, result.output
+    return {(f["country"], f["category"]) for f in json.loads(result.output)["facts"]}
+
+
+# --------------------------------------------------------------------------- 1. folders
+
+
+def test_lexicons_user_folder_names_power_and_region(folder, corpus):
+    result = invoke(
+        "extract",
+        "--corpus",
+        str(corpus),
+        "--lexicons",
+        str(folder),
+        "--power",
+        "atlantica",
+        "--region",
+        "two_isles",
+        "--format",
+        "json",
+    )
+    assert ("MT", "military_cooperation") in facts_of(result)
+
+
+def test_lexicons_group_option_and_paths(folder, corpus):
+    by_path = invoke(
+        "extract",
+        "--corpus",
+        str(corpus),
+        "--power",
+        str(folder / "powers" / "atlantica.yaml"),
+        "--region",
+        str(folder / "regions" / "two_isles.yaml"),
+        "--format",
+        "json",
+    )
+    by_group = invoke(
+        "--lexicons",
+        str(folder),
+        "extract",
+        "--corpus",
+        str(corpus),
+        "--power",
+        "atlantica",
+        "--region",
+        "two_isles",
+        "--format",
+        "json",
+    )
+    assert facts_of(by_path) == facts_of(by_group) == {("MT", "military_cooperation")}
+
+
+def test_lexicons_setting_in_config(folder, tmp_path):
+    (tmp_path / "briefgen.toml").write_text(f'lexicons = ["{folder.name}"]\n', encoding="utf-8")
+    runner = CliRunner()
+    import os
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = runner.invoke(cli, ["lexicons", "list", "--format", "json"])
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.output
+    rows = {(r["kind"], r["name"]): r["folder"] for r in json.loads(result.output)}
+    assert rows[("power", "atlantica")] == str(folder.resolve())
+    assert rows[("power", "russia")] == str(PACKAGE)
+    assert vocabulary.user_folders() == []  # restored after the command
+
+
+def test_lexicons_list_marks_a_shadowed_power(tmp_path):
+    base = write_folder(tmp_path / "lex")
+    (base / "powers" / "russia.yaml").write_text(ATLANTICA, encoding="utf-8")
+    result = invoke("--lexicons", str(base), "lexicons", "list")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if " russia " in f" {line} "]
+    assert str(base.resolve()) in lines[0] and "shadowed" not in lines[0]
+    assert "(shadowed)" in lines[1] and str(PACKAGE) in lines[1]
+
+
+def test_lexicons_user_folder_searched_first(tmp_path):
+    base = write_folder(tmp_path / "lex")
+    (base / "powers" / "russia.yaml").write_text(ATLANTICA, encoding="utf-8")
+    from briefgen.extract import load_lexicon
+    from briefgen.reconcile import load_lexicon as reconcile_lexicon
+
+    with vocabulary.folders_used([base]):
+        lexicon = load_lexicon("russia", "latin_america")
+        rec = reconcile_lexicon("en", power="russia", region="latin_america")
+    assert lexicon.power_name == "Atlantica" and "Tritoneks" in lexicon.phrases
+    assert rec.power.search("Poseidonia said") and not rec.power.search("Gazprom said")
+    assert load_lexicon("russia", "latin_america").power_name == "Russia"
+
+
+def test_lexicons_missing_folder_is_a_usage_error(tmp_path):
+    result = invoke("--lexicons", str(tmp_path / "nope"), "lexicons", "list")
+    assert result.exit_code == 2
+    assert "nope" in result.output and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- 2. validation
+
+
+@pytest.mark.parametrize(
+    "old, new, fragment",
+    [
+        ("demonyms:", "demonym:", "atlantica.yaml:5 demonym: unknown key; did you mean demonyms?"),
+        (
+            "officials:",
+            "oficials:",
+            "atlantica.yaml:6 oficials: unknown key; did you mean officials?",
+        ),
+        (
+            "sector: energy",
+            "sector: enrgy",
+            "companies[1].sector: unknown sector 'enrgy'; did you mean energy?",
+        ),
+        (
+            "from: 2015",
+            'from: "2015"',
+            "atlantica.yaml:9 officials[0].roles[0].from: Input should be a valid integer",
+        ),
+        ("code: AQ", "code: AQX", "atlantica.yaml:2 code: 'AQX' is not an ISO 3166-1 alpha-2"),
+        (
+            "aliases: [Tritoneks]",
+            "aliases: [Vantries]",
+            "atlantica.yaml:11 companies[0].aliases[0]: duplicate alias 'Vantries'",
+        ),
+        ("aliases: [Vantries]", "aliases: Vantries: x", "atlantica.yaml:"),
+    ],
+)
+def test_lexicons_check_names_file_line_key_and_fix(tmp_path, old, new, fragment):
+    assert old in ATLANTICA
+    base = write_folder(tmp_path / "lex", power=ATLANTICA.replace(old, new))
+    result = invoke("lexicons", "check", str(base))
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "old, new, fragment",
+    [
+        ("code: CY", "code: CYP", "two_isles.yaml:11 countries[1].code: 'CYP' is not an ISO"),
+        ("code: CY", "code: XK", "countries[1].code: 'XK' is not an ISO 3166-1 alpha-2"),
+        (
+            "cities: [Limassol, Larnaca]",
+            "cities: [Limassol, Valletta]",
+            "countries[1].cities[1]: duplicate alias 'Valletta'",
+        ),
+        ("terms: [[2014, null]]", "terms: [[2014]]", "leaders[0].terms[0]: a term is [from, to]"),
+        (
+            "    ports:",
+            "    port:",
+            "two_isles.yaml:8 countries[0].port: unknown key; did you mean ports?",
+        ),
+        ("names: [Cyprus]", "names: {english: [Cyprus]}", "countries[1].names: Value error"),
+    ],
+)
+def test_lexicons_check_region_faults(tmp_path, old, new, fragment):
+    assert old in ISLES
+    base = write_folder(tmp_path / "lex", region=ISLES.replace(old, new))
+    result = invoke("lexicons", "check", str(base))
+    assert result.exit_code == 2, result.output
+    assert fragment.replace("Value error", "") in result.output
+    assert "Traceback" not in result.output
+
+
+def test_lexicons_bad_power_stops_extract_before_work(tmp_path, corpus):
+    base = write_folder(tmp_path / "lex", power=ATLANTICA.replace("demonyms:", "demonym:"))
+    result = invoke(
+        "extract",
+        "--corpus",
+        str(corpus),
+        "--lexicons",
+        str(base),
+        "--power",
+        "atlantica",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 2
+    assert "atlantica.yaml:5 demonym: unknown key; did you mean demonyms?" in result.output
+    assert '"facts"' not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "option, value, fragment",
+    [
+        ("--power", "russa", "did you mean russia?"),
+        ("--region", "latin_amerika", "did you mean latin_america?"),
+        ("--power", "atlantis", "available: "),
+    ],
+)
+def test_lexicons_unknown_name_lists_available(corpus, option, value, fragment):
+    result = invoke("extract", "--corpus", str(corpus), option, value)
+    assert result.exit_code == 2
+    assert fragment in result.output
+    assert "Traceback" not in result.output
+
+
+def test_lexicons_check_valid_folder_exits_0(folder):
+    result = invoke("lexicons", "check", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "2 lexicon file(s) valid" in result.output
+
+
+# --------------------------------------------------------------------------- 3. shipped
+
+
+def test_lexicons_shipped_files_are_valid():
+    with vocabulary.folders_used([]):
+        files, problems = vocabulary.check_folder(PACKAGE)
+    assert not problems, "\n".join(map(str, problems))
+    names = {(f.kind, f.name) for f in files}
+    assert {("power", "russia"), ("power", "china"), ("region", "latin_america")} <= names
