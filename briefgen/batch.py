@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen.config import default_jobs
 from briefgen.errors import BriefgenError
 
 log = logging.getLogger("briefgen.batch")
@@ -86,12 +87,6 @@ def count_pages(pdf: Path) -> int | None:
     except Exception:  # counting is informative only
         return None
 
-
-def default_jobs() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def build_many(

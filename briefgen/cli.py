@@ -16,6 +16,7 @@ import click
 
 from briefgen import __version__
 from briefgen.errors import BriefgenError, UsageError
+from briefgen.models import DEFAULT_POWER, DEFAULT_POWER_NAME, DEFAULT_REGION
 
 log = logging.getLogger("briefgen")
 
@@ -271,7 +272,7 @@ def build(
     if all_ and index:
         from briefgen.render import write_index
 
-        power = next((r.power for r in results if r.power), "Russia")
+        power = next((r.power for r in results if r.power), DEFAULT_POWER_NAME)
         click.echo(str(write_index(results, out_dir, options, power)))
     failed = [r for r in results if not r.ok]
     if failed:
@@ -386,13 +387,13 @@ def check(
 
 power_option = click.option(
     "--power",
-    default="russia",
+    default=DEFAULT_POWER,
     show_default=True,
     help="The power tracked: a name (`briefgen lexicons list`) or a path to its .yaml file.",
 )
 region_option = click.option(
     "--region",
-    default="latin_america",
+    default=DEFAULT_REGION,
     show_default=True,
     help="The countries covered: a name (`briefgen lexicons list`) or a path to its .yaml file.",
 )

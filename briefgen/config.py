@@ -8,18 +8,23 @@ where it came from.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefgen.errors import ConfigError
+from briefgen.models import DEFAULT_POWER, DEFAULT_REGION
 
 #: key → (built-in default, help). Keys match the CLI option names (with _ for -).
 SETTINGS: dict[str, tuple[Any, str]] = {
     "corpus": (None, "folder of articles for extract / update"),
-    "power": ("russia", "the power whose engagement is tracked (lexicons/powers/<power>.yaml)"),
-    "region": ("latin_america", "the countries covered (lexicons/regions/<region>.yaml)"),
+    "power": (
+        DEFAULT_POWER,
+        "the power whose engagement is tracked (lexicons/powers/<power>.yaml)",
+    ),
+    "region": (DEFAULT_REGION, "the countries covered (lexicons/regions/<region>.yaml)"),
     "data": ("data", "data directory with factsheets/<cc>.yaml"),
     "out": ("output", "output directory for briefings"),
     "handling": ("UNCLASSIFIED // FOR INTERNAL USE", "handling line on every page"),
@@ -52,6 +57,15 @@ COMMAND_OPTIONS = {
     "facts": {"data": "data_dir"},
     "disagreements": {"data": "data_dir"},
 }
+
+
+
+def default_jobs() -> int:
+    """The CPUs this process may use (the default of every ``--jobs``)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @dataclass

@@ -17,7 +17,6 @@ engine, so every engine gives the same facts.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -25,8 +24,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from briefgen.config import default_jobs
 from briefgen.errors import UsageError
-from briefgen.models import Document, Fact, Source
+from briefgen.models import DEFAULT_POWER, DEFAULT_REGION, Document, Fact, Source
 
 log = logging.getLogger("briefgen.engine")
 
@@ -208,13 +208,6 @@ class _DaskRunner:
             thing.close()
 
 
-def default_jobs() -> int:
-    """The CPUs this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
 
 def _runner(engine: str, jobs: int, power: str, region: str, scheduler: str | None,
             client: Any):
@@ -267,8 +260,8 @@ def iter_extraction(
     jobs: int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
-    power: str = "russia",
-    region: str = "latin_america",
+    power: str = DEFAULT_POWER,
+    region: str = DEFAULT_REGION,
     cache_dir: Path | str | bool | None = None,
     client: Any = None,
     stats: ExtractionStats | None = None,
@@ -423,8 +416,8 @@ def run_extraction(
     jobs: int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
-    power: str = "russia",
-    region: str = "latin_america",
+    power: str = DEFAULT_POWER,
+    region: str = DEFAULT_REGION,
     cache_dir: Path | str | bool | None = None,
     keep_text: bool = True,
     client: Any = None,

@@ -19,8 +19,6 @@ import hashlib
 import io
 import json
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -34,8 +32,10 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
 from briefgen.errors import BriefgenError, SheetError
+from briefgen.files import write_atomic
 from briefgen.models import (
     CATEGORIES,
+    DEFAULT_POWER_NAME,
     SCHEMA_VERSION,
     Claim,
     Disagreement,
@@ -428,22 +428,6 @@ def dump_tree(tree: CommentedMap) -> str:
     return buf.getvalue()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory + os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def save_tree(path: Path, tree: CommentedMap) -> None:
     """Validate, then write atomically. An invalid tree is never written."""
     findings = validate_tree(tree, path)
@@ -627,7 +611,7 @@ def update_sheets(
     disagreements: list[Disagreement],
     sources: dict[str, Source],
     *,
-    power: str = "Russia",
+    power: str = DEFAULT_POWER_NAME,
     countries: Iterable[str] | None = None,
     dry_run: bool = False,
 ) -> list[Changes]:

@@ -33,6 +33,11 @@ STATUSES = ("proposed", "accepted", "edited", "rejected")
 SHOWN_STATUSES = ("accepted", "edited")
 CONFIDENCE_WORDS = ("low", "moderate", "high")
 REGION_KINDS = ("body", "notes", "boilerplate")
+#: The power a run tracks when none is given: its lexicon (lexicons/powers/<stem>.yaml)
+#: and the name a sheet or briefing shows for it; the region covered by default.
+DEFAULT_POWER = "russia"
+DEFAULT_POWER_NAME = "Russia"
+DEFAULT_REGION = "latin_america"
 
 #: An ISO partial date: YYYY, YYYY-MM or YYYY-MM-DD (the one definition; the schema's
 #: ``partial_date`` and every date check use it).
@@ -558,7 +563,7 @@ class FactSheet:
     """Everything the briefing for one country says, as the analyst reviewed it."""
 
     country: str
-    power: str = "Russia"
+    power: str = DEFAULT_POWER_NAME
     events: list[Event] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     key_judgments: list[KeyJudgment] = field(default_factory=list)
@@ -604,7 +609,7 @@ class FactSheet:
         }
         return cls(
             country=country,
-            power=str(d.get("power") or "Russia"),
+            power=str(d.get("power") or DEFAULT_POWER_NAME),
             events=[Event.from_dict(e, country, sources) for e in d.get("events") or []],
             disagreements=[
                 Disagreement.from_dict(x, country) for x in d.get("disagreements") or []

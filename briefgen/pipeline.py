@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import BriefgenError
-from briefgen.models import Disagreement, Document, Event, Fact, Source
+from briefgen.models import (
+    DEFAULT_POWER,
+    DEFAULT_REGION,
+    Disagreement,
+    Document,
+    Event,
+    Fact,
+    Source,
+)
 
 
 @dataclass(frozen=True)
@@ -31,8 +39,8 @@ class RunOptions:
         $BRIEFGEN_CACHE_DIR or ./.briefgen; False: none).
     """
 
-    power: str = "russia"
-    region: str = "latin_america"
+    power: str = DEFAULT_POWER
+    region: str = DEFAULT_REGION
     max_doc_mb: float | None = 20.0
     jobs: int | None = None
     engine: str = "local"

@@ -13,13 +13,10 @@ Templates are looked up in the user's directory first, then the defaults; overri
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
 import re
-import tempfile
-import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -35,7 +32,16 @@ from markupsafe import Markup  # Jinja's own dependency
 from briefgen import __version__
 from briefgen.countries import country_name
 from briefgen.errors import RenderError
-from briefgen.models import CATEGORIES, CATEGORY_LABELS, Event, FactSheet, Quote, Source
+from briefgen.files import write_atomic
+from briefgen.models import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    DEFAULT_POWER_NAME,
+    Event,
+    FactSheet,
+    Quote,
+    Source,
+)
 from briefgen.models import shown_statuses as models_shown_statuses
 
 log = logging.getLogger("briefgen.render")
@@ -84,9 +90,6 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 SURROGATES = re.compile("[\ud800-\udfff]")
 LINK_SCHEMES = ("http", "https")
-# When this process started: a temp file (.<name>.<pid>.<random>.tmp) of a dead process
-# that predates it was left by a killed build and may go.
-_STARTED = time.time()
 
 # Timeline geometry, in SVG user units (the viewBox scales it to the column width).
 TL_WIDTH, TL_LABEL, TL_LANE, TL_TOP, TL_AXIS = 720, 150, 30, 8, 26
@@ -692,57 +695,6 @@ def render_pdf(sheet: FactSheet, options: RenderOptions | None = None) -> bytes:
 # --------------------------------------------------------------------------- files
 
 
-def _remove_stale_temps(target: Path) -> None:
-    """Delete temp files an earlier, killed write of ``target`` left behind.
-
-    A temp file is stale when the process in its name is gone and it predates this run;
-    a concurrent build's temp file (live pid) is left alone.
-    """
-    for tmp in target.parent.glob(f".{_glob_escape(target.name)}.*.tmp"):
-        pid = tmp.name[len(target.name) + 2:].split(".", 1)[0]
-        try:
-            if tmp.stat().st_mtime >= _STARTED or (pid.isdigit() and _pid_alive(int(pid))):
-                continue
-            tmp.unlink()
-            log.info("%s: removed a temporary file left by an interrupted build", tmp)
-        except OSError:
-            continue  # gone already, or not ours to remove
-
-
-def _glob_escape(name: str) -> str:
-    """``name`` with glob metacharacters escaped, for Path.glob."""
-    return re.sub(r"([*?\[])", r"[\1]", name)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # EPERM: alive, someone else's
-        return True
-    return True
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``target``, fsync it, then os.replace: a reader
-    (or a build killed at any moment) sees the old file or the new one, never a part."""
-    _remove_stale_temps(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
-                               dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
                    options: RenderOptions | None = None) -> dict[str, Path]:
     """Render the requested formats and write them atomically into out_dir.
@@ -786,7 +738,7 @@ def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
     written = {}
     for fmt, (target, data) in rendered.items():
         try:
-            _write_atomic(target, data)
+            write_atomic(target, data)
         except OSError as exc:
             raise RenderError(f"{target}: cannot write ({exc.strerror})") from None
         written[fmt] = target
@@ -797,7 +749,7 @@ def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
 
 
 def render_index(results: Iterable[Any], options: RenderOptions | None = None,
-                 power: str = "Russia") -> str:
+                 power: str = DEFAULT_POWER_NAME) -> str:
     """The landing page listing briefings (results of briefgen.batch.build_many).
 
     RETURNS (str): a self-contained HTML page linking each country's HTML and PDF.
@@ -818,13 +770,13 @@ def render_index(results: Iterable[Any], options: RenderOptions | None = None,
 
 
 def write_index(results: Iterable[Any], out_dir: Path, options: RenderOptions | None = None,
-                power: str = "Russia") -> Path:
+                power: str = DEFAULT_POWER_NAME) -> Path:
     """Write OUT/index.html atomically. RETURNS the path written."""
     target = Path(out_dir) / "index.html"
     html = render_index(results, options, power).encode("utf-8")
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, html)
+        write_atomic(target, html)
     except OSError as exc:
         raise RenderError(f"{target}: cannot write ({exc.strerror}); pass --out DIR") from None
     return target

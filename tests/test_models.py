@@ -171,3 +171,12 @@ def test_models_new_sheet_is_canonical_and_valid(tmp_path):
 )
 def test_models_partial_date(value, ok):
     assert is_partial_date(value) is ok
+
+
+def test_models_default_power_is_one_setting():
+    from briefgen.config import SETTINGS, default_jobs
+    from briefgen.models import DEFAULT_POWER, DEFAULT_POWER_NAME, DEFAULT_REGION
+
+    assert SETTINGS["power"][0] == DEFAULT_POWER and SETTINGS["region"][0] == DEFAULT_REGION
+    assert FactSheet(country="BO").power == DEFAULT_POWER_NAME
+    assert default_jobs() >= 1

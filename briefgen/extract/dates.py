@@ -29,12 +29,13 @@ from typing import Any
 import yaml
 
 from briefgen.errors import ConfigError
+from briefgen.models import PARTIAL_DATE
 
 log = logging.getLogger("briefgen.extract")
 
 YEAR_MIN, YEAR_MAX = 1800, 2100
 PRECISIONS = ("year", "month", "day")
-ISO_PARTIAL = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+ISO_PARTIAL = PARTIAL_DATE  # YYYY, YYYY-MM or YYYY-MM-DD
 
 
 @dataclass(frozen=True)
