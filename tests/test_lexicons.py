@@ -302,3 +302,49 @@ def test_lexicons_shipped_files_are_valid():
     assert not problems, "\n".join(map(str, problems))
     names = {(f.kind, f.name) for f in files}
     assert {("power", "russia"), ("power", "china"), ("region", "latin_america")} <= names
+
+
+#: The 55 member states of the African Union (the Sahrawi Republic as EH).
+AFRICAN_UNION = set(
+    "DZ AO BJ BW BF BI CV CM CF TD KM CG CD CI DJ EG GQ ER SZ ET GA GM GH GN GW KE LS LR LY "
+    "MG MW ML MR MU MA MZ NA NE NG RW EH ST SN SC SL SO ZA SS SD TZ TG TN UG ZM ZW".split()
+)
+
+
+def test_lexicons_shipped_powers_and_regions():
+    with vocabulary.folders_used([]):
+        assert {"russia", "china", "united_states", "turkey"} <= set(vocabulary.names("power"))
+        regions = set(vocabulary.names("region"))
+    assert {"latin_america", "africa", "middle_east"} <= regions
+
+
+def test_lexicons_africa_covers_the_african_union():
+    data = vocabulary.read_yaml(PACKAGE / "regions" / "africa.yaml")
+    codes = [c["code"] for c in data["countries"]]
+    assert len(codes) == len(set(codes)) == 55
+    assert set(codes) == AFRICAN_UNION
+    for country in data["countries"]:
+        assert country["capitals"], f"{country['code']}: no capital"
+
+
+@pytest.mark.parametrize("variant", ["Kirienko", "Kiriyenko", "Rosoboroneksport", "PMC Wagner"])
+def test_lexicons_transliteration_variants_name_the_power(variant):
+    from briefgen.extract import load_lexicon
+
+    lexicon = load_lexicon("russia", "africa")
+    assert any(e.owner == "RU" for e in lexicon.phrases[variant])
+
+
+def test_lexicons_security_cooperation_cues_on_africa(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Sahel Monitor, 3 May 2022\n\n"
+        "In April 2022 Russian instructors began training the presidential guard in Bangui.\n\n"
+        "In 2021 Russian mercenaries deployed to Mopti alongside Malian troops.\n",
+        encoding="utf-8",
+    )
+    result = invoke("extract", "--corpus", str(corpus), "--region", "africa", "--format", "json")
+    found = facts_of(result)
+    assert ("CF", "military_cooperation") in found
+    assert ("ML", "military_cooperation") in found

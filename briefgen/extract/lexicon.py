@@ -120,6 +120,25 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return read_yaml(path)
 
 
+def _with_added_cues(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The pack's cues plus those of a ``cues.yaml`` beside it (same ``categories:``
+    format), so vocabulary can be added without touching extract.yaml."""
+    extra_path = path.with_name("cues.yaml")
+    if not extra_path.is_file():
+        return data
+    merged = dict(data)
+    categories = {k: dict(v or {}) for k, v in (data.get("categories") or {}).items()}
+    for name, spec in (_read_yaml(extra_path).get("categories") or {}).items():
+        into = categories.setdefault(name, {})
+        for key, words in (spec or {}).items():
+            if isinstance(words, list):
+                into[key] = [*(into.get(key) or []), *words]
+            else:
+                into.setdefault(key, words)
+    merged["categories"] = categories
+    return merged
+
+
 def strip_accents(text: str) -> str:
     """``Díaz-Canel`` → ``Diaz-Canel`` (so texts that drop accents still match)."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -341,7 +360,8 @@ def _build_lexicon(power_path: Path, region_path: Path, language_path: Path,
         if name not in power_names:  # pointing briefgen at China keeps China the power
             _add(phrases, name, Entry("", "outside", name))
 
-    cues = _cues(_read_yaml(language_path), language_path, problems)
+    cues = _cues(_with_added_cues(_read_yaml(language_path), language_path), language_path,
+                 problems)
     if problems:
         raise ConfigError("lexicon problems:\n  " + "\n  ".join(problems))
     return Lexicon(
