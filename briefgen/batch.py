@@ -35,6 +35,8 @@ class BuildResult:
     reviewed: str | None = None
     power: str | None = None
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # logged while building (--strict)
+    edition: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -42,16 +44,54 @@ class BuildResult:
 
 
 def build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> BuildResult:
-    """Load one sheet and write its briefings. Never raises: errors go in the result."""
+    """Load one sheet and write its briefings. Never raises: errors go in the result.
+
+    With options.corpus the shown quotes are checked first (briefgen.verify); the
+    edition is planned before rendering and recorded only once every file is written.
+    """
+    capture = _WarningCapture()
+    logging.getLogger("briefgen").addHandler(capture)
+    try:
+        result = _build_one(sheet_file, out_dir, formats, options)
+    finally:
+        logging.getLogger("briefgen").removeHandler(capture)
+    result.warnings = capture.messages
+    return result
+
+
+class _WarningCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> BuildResult:
+    from briefgen.editions import plan_edition, record_edition
     from briefgen.factsheets import load_sheet
     from briefgen.models import CATEGORIES
-    from briefgen.render import write_briefing
+    from briefgen.render import readiness, resolve_date, write_briefing
+    from briefgen.verify import verify_sheet
 
     started = time.perf_counter()
     country = Path(sheet_file).stem.upper()
     try:
         sheet = load_sheet(Path(sheet_file))
-        written = write_briefing(sheet, Path(out_dir), formats, options)
+        verification = None
+        if getattr(options, "corpus", None):
+            verification = verify_sheet(Path(sheet_file), sheet, Path(options.corpus),
+                                        include_proposed=options.include_proposed)
+        # DATA/factsheets/<cc>.yaml → editions go in DATA/editions/<cc>/.
+        record = (getattr(options, "record_edition", True) and not options.include_proposed
+                  and not readiness(sheet))
+        edition = plan_edition(sheet, Path(sheet_file).resolve().parent.parent,
+                               resolve_date(options).isoformat(),
+                               include_proposed=options.include_proposed, record=record)
+        written = write_briefing(sheet, Path(out_dir), formats, options,
+                                 verification=verification, edition=edition)
+        record_edition(edition)
     except BriefgenError as exc:
         return BuildResult(
             country, error=exc.format_message(), seconds=time.perf_counter() - started
@@ -76,6 +116,7 @@ def build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> Bui
         seconds=time.perf_counter() - started,
         reviewed=sheet.reviewed,
         power=sheet.power,
+        edition=edition["number"] if edition["recorded"] else None,
     )
 
 

@@ -214,6 +214,21 @@ max_doc_option = click.option(
     show_default=True,
     help="Refuse a PDF of more events than this (time and memory); 0 for no limit.",
 )
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    help="Check every shown quote against this corpus first; refuse on a mismatch.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Fail (exit 1) on any warning, e.g. a DRAFT briefing."
+)
+@click.option(
+    "--edition/--no-edition",
+    "record_edition",
+    default=True,
+    show_default=True,
+    help="Record a new edition under DATA/editions/<cc>/ when the content changed.",
+)
 def build(
     countries: tuple[str, ...],
     all_: bool,
@@ -227,6 +242,9 @@ def build(
     jobs: int | None,
     index: bool,
     max_events: int,
+    corpus: Path | None,
+    strict: bool,
+    record_edition: bool,
 ) -> None:
     """Render briefings for COUNTRY (code or name) from the fact sheets.
 
@@ -234,9 +252,16 @@ def build(
     every country in the data directory and OUT/index.html. One country failing does not
     stop the others; the exit code is 1 if any failed.
 
+    With --corpus (or the corpus setting) every shown quote is checked against its
+    document first, and a mismatch refuses the build. A briefing whose content changed
+    since its last edition is recorded as the next edition in DATA/editions/<cc>/
+    (whatever --out is) and says what changed; drafts and --no-edition record nothing.
+    A briefing without a bottom line, key judgments or reviewed events is marked DRAFT.
+
     \b
     Example:
         briefgen build ve --format pdf,html --out output
+        briefgen build ve --corpus ../shared/corpus --strict
         briefgen build --all -j 2
     """
     from briefgen.factsheets import list_sheets, sheet_path
@@ -267,7 +292,11 @@ def build(
         include_proposed=include_proposed,
         templates_dir=templates_dir,
         max_events=max_events or None,
+        corpus=corpus,
+        record_edition=record_edition,
     )
+    if corpus is not None and not Path(corpus).is_dir():
+        raise UsageError(f"{corpus}: no such corpus directory; pass --corpus DIR")
     results = _run_builds(paths, out_dir, wanted, options, jobs)
     if all_ and index:
         from briefgen.render import write_index
@@ -281,6 +310,13 @@ def build(
         raise BriefgenError(
             f"{len(failed)} of {len(results)} briefings failed: "
             + ", ".join(r.country.lower() for r in failed)
+        )
+    warned = [r for r in results if r.warnings]
+    if strict and warned:
+        raise BriefgenError(
+            f"--strict: {sum(len(r.warnings) for r in warned)} warning(s) in "
+            + ", ".join(r.country.lower() for r in warned)
+            + " (see above); fix them or build without --strict"
         )
 
 
@@ -705,15 +741,28 @@ def _print_frame(frame, fmt: str, title: str) -> None:
     show_default=True,
 )
 def list_(data_dir: Path, fmt: str) -> None:
-    """List the countries in the data directory: events per category, review status.
+    """List the countries in the data directory: events per category, review status, and
+    whether each briefing is ready (a bottom line, key judgments, reviewed events) or
+    would build as a DRAFT.
 
     \b
     Example:
         briefgen list --format json
     """
+    from briefgen.editions import load_editions
+    from briefgen.render import readiness
     from briefgen.tables import overview_frame
 
-    _print_frame(overview_frame(_load_sheets(data_dir, ())), fmt, f"Fact sheets in {data_dir}")
+    sheets = _load_sheets(data_dir, ())
+    frame = overview_frame(sheets)
+    missing = [readiness(sheet) for sheet in sheets]
+    frame["ready"] = [not m for m in missing]
+    frame["missing"] = ["; ".join(m) for m in missing]
+    frame["edition"] = [
+        (int(r[-1]["edition"]) if (r := load_editions(data_dir, s.country)) else None)
+        for s in sheets
+    ]
+    _print_frame(frame, fmt, f"Fact sheets in {data_dir}")
 
 
 @cli.command()
@@ -767,6 +816,42 @@ def disagreements(country: str, data_dir: Path, fmt: str) -> None:
         fmt,
         f"{sheet.country}: {len(sheet.disagreements)} disagreements",
     )
+
+
+@cli.command()
+@click.argument("country")
+@data_option
+@click.option("--since", type=click.IntRange(min=1), help="Edition to compare with.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def diff(country: str, data_dir: Path, since: int | None, fmt: str) -> None:
+    """Print what changed in a briefing since an edition (the "Changes since" section).
+
+    Without --since, compares with the edition the next build's section names: the
+    latest one, or the one before it when the sheet still matches the latest.
+
+    \b
+    Example:
+        briefgen diff ve
+        briefgen diff ve --since 1 --format json
+    """
+    from briefgen.editions import change_lines, diff_sheet
+
+    sheet = _load_sheets(data_dir, (country,))[0]
+    result = diff_sheet(sheet, data_dir, since)
+    if fmt == "json":
+        _echo_json(result)
+        return
+    click.echo(
+        f"{result['country'].lower()}: changes since edition {result['since']['number']} "
+        f"({result['since']['date']}), edition {result['edition']} now"
+    )
+    lines = change_lines(result["changes"])
+    for line in lines:
+        click.echo(f"  {line}")
+    if not lines:
+        click.echo("  no change in the events, disagreements or judgments shown")
 
 
 @cli.command()

@@ -19,7 +19,7 @@ from briefgen.models import DEFAULT_POWER, DEFAULT_REGION
 
 #: key → (built-in default, help). Keys match the CLI option names (with _ for -).
 SETTINGS: dict[str, tuple[Any, str]] = {
-    "corpus": (None, "folder of articles for extract / update"),
+    "corpus": (None, "folder of articles for extract / update / check, and build's quote check"),
     "power": (
         DEFAULT_POWER,
         "the power whose engagement is tracked (lexicons/powers/<power>.yaml)",
@@ -43,6 +43,7 @@ COMMAND_OPTIONS = {
         "templates": "templates_dir",
         "page_size": "page_size",
         "jobs": "jobs",
+        "corpus": "corpus",
     },
     "check": {"data": "data_dir", "corpus": "corpus"},
     "update": {
@@ -56,6 +57,7 @@ COMMAND_OPTIONS = {
     "list": {"data": "data_dir"},
     "facts": {"data": "data_dir"},
     "disagreements": {"data": "data_dir"},
+    "diff": {"data": "data_dir"},
 }
 
 

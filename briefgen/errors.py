@@ -40,3 +40,7 @@ class SheetError(UsageError):
 
 class RenderError(BriefgenError):
     """A briefing that cannot be rendered or written (templates, formats, output dir)."""
+
+
+class VerifyError(BriefgenError):
+    """A shown quote that no longer matches its document: the build is refused."""

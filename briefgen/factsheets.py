@@ -598,6 +598,9 @@ def merge_sheet(
     for doc in sorted(cited):
         if doc not in known and doc in sources:
             known[doc] = source_to_map(sources[doc])
+        elif doc in sources and sources[doc].sha256:
+            if known[doc].get("sha256") != sources[doc].sha256:
+                known[doc]["sha256"] = sources[doc].sha256  # the tool's: the text read
     return changes
 
 

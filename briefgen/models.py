@@ -224,6 +224,7 @@ class Document:
             reliability=self.reliability,
             kind=self.kind,
             url=self.url,
+            sha256=self.sha256,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -270,6 +271,7 @@ class Source:
     reliability: str = "F"
     kind: str | None = None
     url: str | None = None
+    sha256: str | None = None  # content hash of the document the quotes were read from
 
     SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
         Key("title", _TEXT_OR_NULL),
@@ -279,6 +281,8 @@ class Source:
         Key("reliability", _ref("grade")),
         Key("kind", _TEXT_OR_NULL),
         Key("url", {"type": ["string", "null"], "pattern": "^https?://"}),
+        # Content hash of the document the quotes were read from (written by update).
+        Key("sha256", {"type": "string", "pattern": "^[0-9a-f]{64}$"}, omit_empty=True),
     )
 
     def to_dict(self) -> dict[str, Any]:

@@ -111,6 +111,10 @@ class RenderOptions:
     max_events (int | None): most events a PDF may show (None or 0: no limit); a larger
         sheet is refused with a RenderError naming --max-events, as WeasyPrint's time and
         memory grow with every event.
+    corpus (Path | None): for builds (briefgen.batch): check every shown quote against
+        this corpus first (briefgen.verify); None → quotes were checked at review time.
+    record_edition (bool): for builds: record a new edition under DATA/editions/<cc>/
+        when the content changed (briefgen.editions); False → record nothing.
     """
 
     page_size: str = "A4"
@@ -121,6 +125,8 @@ class RenderOptions:
     extra: dict[str, Any] = field(default_factory=dict)
     max_events: int | None = DEFAULT_MAX_PDF_EVENTS
     content_policy: bool = True
+    corpus: Path | None = None
+    record_edition: bool = True
 
 
 # --------------------------------------------------------------------------- dates
@@ -289,17 +295,26 @@ def shown_statuses(options: RenderOptions) -> tuple[str, ...]:
 
 
 class _Citations:
-    """Numbers sources in order of first citation, as a reader meets them."""
+    """Numbers sources in order of first citation, as a reader meets them.
 
-    def __init__(self, sheet: FactSheet, anchor) -> None:
+    paragraphs (dict): (doc, start) → paragraph number of the quote in its document's
+        text, known when the build read the corpus (see briefgen.verify).
+    """
+
+    def __init__(self, sheet: FactSheet, anchor, paragraphs: dict | None = None) -> None:
         self.sheet = sheet
         self.anchor = anchor
+        self.paragraphs = paragraphs or {}
         self.numbers: dict[str, int] = {}
 
     def cite(self, quote: Quote) -> dict[str, Any]:
         number = self.numbers.setdefault(quote.doc, len(self.numbers) + 1)
+        source = self.sheet.sources.get(quote.doc)
+        href, _text = safe_link(source.url if source else None)
         return {"number": number, "href": "#" + self.anchor("src", quote.doc),
-                "doc": quote.doc, "start": quote.start, "end": quote.end, "text": quote.text}
+                "doc": quote.doc, "start": quote.start, "end": quote.end, "text": quote.text,
+                "paragraph": self.paragraphs.get((quote.doc, quote.start)),
+                "url": href, "host": urlsplit(href).hostname if href else None}
 
     def sources(self) -> list[dict[str, Any]]:
         entries = []
@@ -314,6 +329,70 @@ class _Citations:
         return entries
 
 
+# Quotation marks a source may already have put around a quote: opening → closing.
+QUOTE_PAIRS = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb"}
+
+
+def _balanced(text: str, opener: str, closer: str) -> bool:
+    if opener == closer:
+        return text.count(opener) % 2 == 0
+    return text.count(opener) == text.count(closer)
+
+
+def display_quote(text: str) -> str:
+    """A stored quote as a reader sees it, inside the one pair of marks the template adds.
+
+    Runs of whitespace (line breaks of the source's layout) become one space; quotation
+    marks the source already put around the whole quote, or a lone opening or closing
+    mark cut off by the span, are dropped; a quote within the quote gets single marks
+    (‘…’). The stored quote stays verbatim: only the display changes.
+    """
+    shown = " ".join(text.split())
+    while len(shown) >= 2 and shown[0] in QUOTE_PAIRS and shown[-1] == QUOTE_PAIRS[shown[0]] \
+            and _balanced(shown[1:-1], shown[0], shown[-1]):
+        shown = shown[1:-1].strip()
+    if shown.count('"') % 2 == 1:  # a straight mark whose partner lies outside the span
+        if shown.startswith('"'):
+            shown = shown[1:].lstrip()
+        elif shown.endswith('"'):
+            shown = shown[:-1].rstrip()
+    if shown.startswith("\u201c") and "\u201d" not in shown:
+        shown = shown[1:].lstrip()
+    if shown.endswith("\u201d") and "\u201c" not in shown:
+        shown = shown[:-1].rstrip()
+    if shown.count('"') % 2 == 0:
+        parts = shown.split('"')
+        shown = "".join(part + ("" if i == len(parts) - 1 else "\u2018\u2019"[i % 2])
+                        for i, part in enumerate(parts))
+    return shown.replace("\u201c", "\u2018").replace("\u201d", "\u2019")
+
+
+def _evidence(quotes: Iterable[Quote], cites: _Citations) -> list[dict[str, Any]]:
+    """Quotes as shown: identical ones (after display clean-up) once, with a count.
+
+    RETURNS (list[dict]): ``{text, count, cites, doc, start, end, offsets}`` per distinct
+        quote; ``cites`` lists each distinct source and paragraph it was found at.
+    """
+    groups: dict[str, dict[str, Any]] = {}
+    for quote in quotes:
+        cite = cites.cite(quote)
+        text = display_quote(quote.text)
+        group = groups.get(text)
+        if group is None:
+            groups[text] = {"text": text, "count": 1, "cites": [cite], "doc": quote.doc,
+                            "start": quote.start, "end": quote.end,
+                            "offsets": [f"{quote.doc}:{quote.start}-{quote.end}"]}
+            continue
+        group["count"] += 1
+        group["offsets"].append(f"{quote.doc}:{quote.start}-{quote.end}")
+        if not any(c["number"] == cite["number"] and c["paragraph"] == cite["paragraph"]
+                   for c in group["cites"]):
+            group["cites"].append(cite)
+    for group in groups.values():
+        group["offsets"] = " ".join(group["offsets"])
+    return list(groups.values())
+
+
 def _source_entry(source: Source, number: int, anchor: str) -> dict[str, Any]:
     reliability = (source.reliability or "F").upper()
     href, url_text = safe_link(source.url)
@@ -322,6 +401,8 @@ def _source_entry(source: Source, number: int, anchor: str) -> dict[str, Any]:
         "id": anchor,
         "doc": source.doc,
         "title": source.title,
+        # A source without a title is named by its URL, as a reader would look it up.
+        "label": source.title or url_text or "Untitled document",
         "author": source.author,
         "publisher": source.publisher,
         "published": format_date(source.published) if source.published else None,
@@ -333,13 +414,18 @@ def _source_entry(source: Source, number: int, anchor: str) -> dict[str, Any]:
     }
 
 
-def _event_context(event: Event, cites: _Citations, anchor) -> dict[str, Any]:
+def _event_context(event: Event, cites: _Citations, anchor,
+                   sources: dict[str, Source]) -> dict[str, Any]:
     if event.date_range:
         when = format_range(*event.date_range)
     else:
         when = format_date(event.date)
     credibility = int(event.credibility) if str(event.credibility).isdigit() else 6
     reliability = (event.reliability or "F").upper()
+    undated = _event_start(event) is None
+    # An undated event happened no later than its earliest report: show that date.
+    reported = [sources[q.doc].published for q in event.evidence
+                if q.doc in sources and parse_partial_date(sources[q.doc].published)]
     return {
         "id": anchor("event", event.id),
         "event_id": event.id,
@@ -347,6 +433,9 @@ def _event_context(event: Event, cites: _Citations, anchor) -> dict[str, Any]:
         "title": event.title,
         "date": when,
         "iso_date": _event_start(event),
+        "undated": undated,
+        "reported": format_date(min(reported, key=_sort_key)) if undated and reported
+        else None,
         "summary": event.summary,
         "actors": list(event.actors),
         "notes": event.notes,
@@ -359,7 +448,36 @@ def _event_context(event: Event, cites: _Citations, anchor) -> dict[str, Any]:
                         else "weak"),
         "sources": event.sources,
         "publishers": event.publishers,
-        "evidence": [cites.cite(q) for q in event.evidence],
+        "evidence": _evidence(event.evidence, cites),
+    }
+
+
+def readiness(sheet: FactSheet, include_proposed: bool = False) -> list[str]:
+    """What a briefing lacks before an analyst would sign it (empty when ready).
+
+    RETURNS (list[str]): e.g. ["no bottom line", "no key judgments", "no reviewed events"].
+    """
+    missing = []
+    if not (sheet.bottom_line or "").strip():
+        missing.append("no bottom line")
+    if not sheet.key_judgments:
+        missing.append("no key judgments")
+    if not [e for e in sheet.shown_events(include_proposed) if e.category in CATEGORIES]:
+        missing.append("no reviewed events")
+    return missing
+
+
+def _cutoff(events: list[Event], sources: list[dict[str, Any]],
+            sheet: FactSheet) -> dict[str, Any]:
+    """The information cut-off: the latest source date and the latest event date."""
+    published = [sheet.sources[s["doc"]].published for s in sources if s["doc"] in
+                 sheet.sources and parse_partial_date(sheet.sources[s["doc"]].published)]
+    ends = [e.date_range[1] if e.date_range else e.date for e in events]
+    ends = [d for d in ends if parse_partial_date(d)]
+    return {
+        "source": format_date(max(published, key=_sort_key)) if published else None,
+        "event": format_date(max(ends, key=_sort_key)) if ends else None,
+        "undated": sum(1 for e in events if _event_start(e) is None),
     }
 
 
@@ -436,14 +554,45 @@ def _timeline(events: list[Event], anchor) -> dict[str, Any] | None:
             "undated": len(events) - len(marks)}
 
 
+def _locator_map(country: str, events: list[Event]) -> dict[str, Any] | None:
+    """The locator map's geometry (briefgen.maps), or None when no shapes are installed."""
+    from briefgen.maps import locator_map
+
+    texts = [(e.title, " ".join([e.title, e.summary or "", *(q.text for q in e.evidence)]))
+             for e in events]
+    try:
+        return locator_map(country, texts)
+    except Exception as exc:  # a map is an aid: a broken shape file must not stop a build
+        log.warning("%s: no locator map (%s: %s)", country.lower(), type(exc).__name__, exc)
+        return None
+
+
+def _link_changes(edition: dict[str, Any], anchor, event_ids: set[str],
+                  disagreement_anchors: set[str]) -> dict[str, Any]:
+    """The edition's changes with links to the events and disagreements still shown."""
+    changes = dict(edition["changes"])
+    for key in ("new_events", "changed_events", "withdrawn_events"):
+        changes[key] = [{**e, "href": "#" + anchor("event", e["id"]) if e["id"] in event_ids
+                         else None} for e in changes[key]]
+    for key in ("new_disagreements", "resolved_disagreements"):
+        changes[key] = [{**d, "href": "#" + anchor("disagreement", d["id"])
+                         if anchor("disagreement", d["id"]) in disagreement_anchors else None}
+                        for d in changes[key]]
+    return {k: v for k, v in edition.items() if not k.startswith("_")} | {"changes": changes}
+
+
 def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = False,
-                  medium: str = "screen") -> dict[str, Any]:
+                  medium: str = "screen", verification: Any = None,
+                  edition: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the templates need, already filtered, numbered and formatted.
 
     sheet (FactSheet): the reviewed fact sheet.
     options (RenderOptions): rendering options.
     fragment (bool): headings one level down, for embedding under a host page's h1.
     medium (str): "screen" (HTML) or "pdf".
+    verification (briefgen.verify.Verification | None): the build's check of the quotes
+        against the corpus (None: no corpus, so they were checked at review time only).
+    edition (dict | None): the edition this build is (briefgen.editions.plan_edition).
     RETURNS (dict): the template context.
     """
     cc = sheet.country.lower()
@@ -461,16 +610,19 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
     shown.sort(key=lambda e: (_sort_key(_event_start(e)), e.title))
     shown_ids = {id(e) for e in shown}  # identity: comparing dataclasses is O(fields)
     hidden = [e for e in sheet.events if id(e) not in shown_ids]
-    cites = _Citations(sheet, anchor)
+    cites = _Citations(sheet, anchor, getattr(verification, "paragraphs", None))
     sections = []
     for category in CATEGORIES:
-        events = [e for e in shown if e.category == category]
+        events = [_event_context(e, cites, anchor, sheet.sources)
+                  for e in shown if e.category == category]
         sections.append({
             "category": category,
             "title": CATEGORY_LABELS[category],
             "id": anchor("section", category),
-            "overview": _overview(events),
-            "events": [_event_context(e, cites, anchor) for e in events],
+            "overview": _overview([e for e in shown if e.category == category]),
+            "events": events,
+            "dated_events": [e for e in events if not e["undated"]],
+            "undated_events": [e for e in events if e["undated"]],
         })
     disagreements = []
     for item in sheet.disagreements:
@@ -483,7 +635,7 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
             "kind_label": DISAGREEMENT_LABELS.get(item.kind, item.kind.replace("_", " ")),
             "notes": item.notes,
             "unreviewed": item.status == "proposed",
-            "claims": [{"position": c.position, "cite": cites.cite(c.quote)}
+            "claims": [{"position": c.position, "quote": _evidence([c.quote], cites)[0]}
                        for c in item.claims],
         })
     kinds = Counter(d["kind_label"] for d in disagreements)
@@ -495,11 +647,16 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
                    for i in k.events if i in by_id],
     } for k in sheet.key_judgments]
     sources = cites.sources()
+    if edition and edition.get("changes"):
+        edition = _link_changes(edition, anchor, {e.id for e in shown},
+                                {d["id"] for d in disagreements})
     stamp = resolve_timestamp(options)
     day = resolve_date(options)
+    locator = _locator_map(sheet.country, shown)
     country = country_name(sheet.country)
     heading_base = 2 if fragment else 1
     reliability_counts = Counter(s["reliability"] for s in sources)
+    missing = readiness(sheet, options.include_proposed)
     # Every string from the sheet (and the options) is cleaned in one place, here, so no
     # template has to remember to.
     return clean_context({
@@ -519,7 +676,14 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
         "reviewer": sheet.reviewer,
         "reviewed": format_date(sheet.reviewed) if sheet.reviewed else None,
         "handling": options.handling,
-        "draft": options.include_proposed,
+        "draft": options.include_proposed or bool(missing),
+        "unreviewed_draft": options.include_proposed,
+        "missing": missing,
+        "cutoff": _cutoff(shown, sources, sheet),
+        "verification": {"checked": verification is not None,
+                         "quotes": getattr(verification, "quotes", 0),
+                         "documents": getattr(verification, "documents", 0)},
+        "edition": edition,
         "fragment": fragment,
         "medium": medium,
         "content_policy": options.content_policy,
@@ -533,6 +697,7 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
         "disagreement_summary": [{"label": k, "count": n} for k, n in sorted(kinds.items())],
         "disagreement_section_id": anchor("section", "disagreements"),
         "timeline": _timeline(shown, anchor),
+        "map": locator,
         "sources": sources,
         "reliability_counts": [{"grade": g, "count": reliability_counts[g],
                                 "words": RELIABILITY_WORDS[g]}
@@ -540,7 +705,7 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
         "uncited_sources": max(0, len(set(sheet.sources) - {s["doc"] for s in sources})),
         "events_shown": len(shown),
         "events_hidden": len(hidden),
-        "events_stale": sum(1 for e in sheet.events if e.stale or e.status == "stale"),
+        "events_stale": sum(1 for e in sheet.events if e.stale),
         "reliability_words": RELIABILITY_WORDS,
         "credibility_words": CREDIBILITY_WORDS,
         "version": __version__,
@@ -604,20 +769,24 @@ def _render_template(sheet: FactSheet, options: RenderOptions, names: list[str],
 
 
 def render_html(sheet: FactSheet, options: RenderOptions | None = None, *,
-                fragment: bool = False) -> str:
+                fragment: bool = False, verification: Any = None,
+                edition: dict[str, Any] | None = None) -> str:
     """The briefing as HTML.
 
     sheet (FactSheet): the reviewed fact sheet.
     options (RenderOptions | None): rendering options (defaults when None).
     fragment (bool): False → a standalone page (inline CSS and SVG, no scripts);
         True → one ``<div class="briefgen">`` with CSS scoped under ``.briefgen``.
+    verification, edition: what the build checked and which edition it is (see
+        build_context); None for neither.
     RETURNS (str): the HTML text.
     """
     options = options or RenderOptions()
     cc = sheet.country.lower()
     names = ([f"fragment-{cc}.html", "fragment.html"] if fragment
              else [f"briefing-{cc}.html", "briefing.html"])
-    context = build_context(sheet, options, fragment=fragment, medium="screen")
+    context = build_context(sheet, options, fragment=fragment, medium="screen",
+                            verification=verification, edition=edition)
     return _render_template(sheet, options, names, context)
 
 
@@ -645,7 +814,8 @@ def _url_fetcher(allowed: list[Path]):
     return LocalOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-def layout_pdf(sheet: FactSheet, options: RenderOptions | None = None):
+def layout_pdf(sheet: FactSheet, options: RenderOptions | None = None, *,
+               verification: Any = None, edition: dict[str, Any] | None = None):
     """Typeset the briefing with WeasyPrint without writing it (tests inspect the pages).
 
     sheet (FactSheet): the reviewed fact sheet.
@@ -667,7 +837,8 @@ def layout_pdf(sheet: FactSheet, options: RenderOptions | None = None):
                           "PDF holds by default (WeasyPrint's time and memory grow with each); "
                           f"pass --max-events {shown} (or 0 for no limit), or use --format html")
     cc = sheet.country.lower()
-    context = build_context(sheet, options, medium="pdf")
+    context = build_context(sheet, options, medium="pdf", verification=verification,
+                            edition=edition)
     html = _render_template(sheet, options, [f"briefing-{cc}.html", "briefing.html"], context)
     assets = Path(__file__).parent / "assets"
     allowed = [assets, default_templates_dir()]
@@ -678,7 +849,8 @@ def layout_pdf(sheet: FactSheet, options: RenderOptions | None = None):
     return document.render(pdf_tags=True), html
 
 
-def render_pdf(sheet: FactSheet, options: RenderOptions | None = None) -> bytes:
+def render_pdf(sheet: FactSheet, options: RenderOptions | None = None, *,
+               verification: Any = None, edition: dict[str, Any] | None = None) -> bytes:
     """The briefing as a tagged PDF typeset by WeasyPrint from the standalone page's templates.
 
     sheet (FactSheet): the reviewed fact sheet.
@@ -686,7 +858,7 @@ def render_pdf(sheet: FactSheet, options: RenderOptions | None = None) -> bytes:
     RETURNS (bytes): the PDF; byte-identical for identical input when SOURCE_DATE_EPOCH
         (or options.generated) is set.
     """
-    document, html = layout_pdf(sheet, options)
+    document, html = layout_pdf(sheet, options, verification=verification, edition=edition)
     # The file identifier hashes the input, so a re-render of the same HTML is byte-identical.
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     return document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
@@ -696,15 +868,20 @@ def render_pdf(sheet: FactSheet, options: RenderOptions | None = None) -> bytes:
 
 
 def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
-                   options: RenderOptions | None = None) -> dict[str, Path]:
+                   options: RenderOptions | None = None, *, verification: Any = None,
+                   edition: dict[str, Any] | None = None) -> dict[str, Path]:
     """Render the requested formats and write them atomically into out_dir.
 
     sheet (FactSheet): the reviewed fact sheet.
     out_dir (Path): output directory, created if missing.
     formats (Iterable[str]): any of "pdf", "html", "fragment".
     options (RenderOptions | None): rendering options.
+    verification, edition: what the build checked and which edition it is (see
+        build_context).
     RETURNS (dict[str, Path]): format → written file (<cc>.pdf, <cc>.html,
         <cc>.fragment.html).
+    A briefing that lacks a bottom line, key judgments or shown events is written with
+    a DRAFT mark and one warning (``--strict`` turns it into a failure).
     """
     options = options or RenderOptions()
     wanted = list(dict.fromkeys(f.lower() for f in formats))
@@ -724,17 +901,23 @@ def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
     except OSError as exc:
         raise RenderError(f"{out_dir}: cannot create output directory ({exc.strerror}); "
                           "pass --out DIR") from None
+    missing = readiness(sheet, options.include_proposed)
+    if missing:
+        log.warning("%s: briefing marked DRAFT (%s); write them in its fact sheet "
+                    "(data/factsheets/%s.yaml)", cc, ", ".join(missing), cc)
+    extra = {"verification": verification, "edition": edition}
     # Render everything before writing anything, so a failure leaves no half-set behind.
     rendered: dict[str, tuple[Path, bytes]] = {}
     for fmt in wanted:
         if fmt == "pdf":
-            rendered[fmt] = (out_dir / f"{cc}.pdf", render_pdf(sheet, options))
+            rendered[fmt] = (out_dir / f"{cc}.pdf", render_pdf(sheet, options, **extra))
         elif fmt == "html":
             rendered[fmt] = (out_dir / f"{cc}.html",
-                             render_html(sheet, options).encode("utf-8"))
+                             render_html(sheet, options, **extra).encode("utf-8"))
         else:
             rendered[fmt] = (out_dir / f"{cc}.fragment.html",
-                             render_html(sheet, options, fragment=True).encode("utf-8"))
+                             render_html(sheet, options, fragment=True,
+                                         **extra).encode("utf-8"))
     written = {}
     for fmt, (target, data) in rendered.items():
         try:

@@ -214,7 +214,10 @@ def test_cli_update_check_and_draft_build_on_an_invented_corpus(tmp_path):
     out = tmp_path / "out"
     reviewed_only = invoke("build", cc, "--format", "html", "--data", str(data), "--out", str(out))
     assert reviewed_only.exit_code == 0, reviewed_only.output
-    assert "DRAFT" not in (out / f"{cc}.html").read_text()
+    # A fresh sheet has no bottom line, judgments or reviewed events: a DRAFT (issue 19).
+    page = (out / f"{cc}.html").read_text()
+    assert "DRAFT — not ready for release" in page and "no bottom line" in page
+    assert "DRAFT — not reviewed" not in page
     draft = invoke("build", cc, "--format", "html", "--include-proposed", "--data", str(data),
                    "--out", str(out))
     assert draft.exit_code == 0, draft.output

@@ -286,8 +286,13 @@ def test_render_output_holds_every_shown_quote_with_citation(outputs, fmt):
     text = squash(text_of(outputs, fmt))
     for quote in SHOWN_QUOTES:
         assert squash(quote) in text, quote
-    # Each quote carries its source number and character offsets.
-    assert squash("[1] chars 120–191") in text
+    # Each quote carries its source number and, where the source has one, its web address;
+    # "chars 120–191" means nothing to a reader and is gone from the text.
+    assert squash("[1], example.org") in text
+    assert "chars" not in text
+    if fmt != "pdf":  # the offsets stay in the HTML for tools
+        node = HTMLParser(outputs[fmt]).css_first('blockquote[data-doc="doc-a"]')
+        assert (node.attributes["data-start"], node.attributes["data-end"]) == ("120", "191")
 
 
 @pytest.mark.parametrize("fmt", ["html", "fragment", "pdf"])

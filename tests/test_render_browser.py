@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.editions import compare, edition_content
 from briefgen.render import RenderOptions, render_html
 from tests.test_render import make_sample_sheet
 
@@ -97,14 +98,29 @@ def _host_page(fragment: str, css: str) -> str:
             f"{HOST_BODY.replace('{fragment}', fragment)}</body></html>\n")
 
 
+def _edition(sheet) -> dict:
+    """A second edition whose "Changes since" section lists each kind of change."""
+    before = make_sample_sheet()
+    del before.events[0]  # so it is new now
+    before.events[0].title = "An older title"
+    before.events[1].date = "2019"
+    before.key_judgments[0].confidence = "moderate"
+    before.disagreements = before.disagreements[:1]
+    changes = compare(edition_content(before), edition_content(sheet), sheet)
+    return {"number": 2, "date": "2024-07-15", "date_text": "15 July 2024", "recorded": True,
+            "since": {"number": 1, "date": "2024-06-01", "date_text": "1 June 2024"},
+            "changes": changes}
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, Path]:
     """The sample briefing standalone, and host pages with and without the fragment."""
     out = tmp_path_factory.mktemp("browser")
     sheet = make_sample_sheet()
-    fragment = render_html(sheet, OPTIONS, fragment=True)
+    edition = _edition(sheet)
+    fragment = render_html(sheet, OPTIONS, fragment=True, edition=edition)
     files = {
-        "standalone": render_html(sheet, OPTIONS),
+        "standalone": render_html(sheet, OPTIONS, edition=edition),
         "host": _host_page("", HOST_CSS),
         "host_with_fragment": _host_page(fragment, HOST_CSS),
         "blank_with_fragment": _host_page(fragment, ""),
