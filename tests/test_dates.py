@@ -399,6 +399,80 @@ def test_dates_portuguese(text, published, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "published", "language", "expected"),
+    [
+        # a future clause looks ahead: the coming date, not last year's
+        ("The envoy will open the fair on May 20.", "2021-05-03", "en", "2021-05-20"),
+        ("The cargo is expected to arrive in October.", "2021-05-03", "en", "2021-10"),
+        ("The cargo arrived in October.", "2021-05-03", "en", "2020-10"),
+        ("The drills are due to start on January 9.", "2021-11-20", "en", "2022-01-09"),
+        ("The ministers will meet on Friday.", "2021-05-03", "en", "2021-05-07"),
+        ("The ministers met on Friday.", "2021-05-03", "en", "2021-04-30"),
+        ("La ministra inaugurará la feria el 20 de mayo.", "2021-05-03", "es", "2021-05-20"),
+        ("La ministra inauguró la feria el 20 de mayo.", "2021-05-03", "es", "2020-05-20"),
+        ("Los técnicos llegarán el jueves.", "2021-05-03", "es", "2021-05-06"),
+        ("Os técnicos chegarão em novembro.", "2021-05-03", "pt", "2021-11"),
+        ("Os técnicos chegaram em novembro.", "2021-05-03", "pt", "2020-11"),
+    ],
+)
+def test_dates_future_clause_looks_ahead(text, published, language, expected):
+    (mention,) = find_dates(text, published=published, language=language)
+    assert mention.value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "language", "expected"),
+    [
+        # a weekday with its day of the month, Brazilian style
+        ("A fragata atracou nesta terça-feira (8) no porto.", "2021-06-08", "pt", "2021-06-08"),
+        ("O ministro chegou na sexta-feira, 4, a Lima.", "2021-06-08", "pt", "2021-06-04"),
+        ("O ministro chega na sexta-feira, dia 11, a Lima.", "2021-06-08", "pt", "2021-06-11"),
+        ("El buque zarpó el lunes 7 rumbo al sur.", "2021-06-09", "es", "2021-06-07"),
+        # the modifier after the name
+        ("El buque zarpó el lunes pasado.", "2021-06-09", "es", "2021-06-07"),
+        ("O navio partiu na segunda-feira passada.", "2021-06-09", "pt", "2021-06-07"),
+        # a weekday after a capitalised name is still a weekday ...
+        ("The daily Izvestia Tuesday quoted an aide.", "2021-06-10", "en", "2021-06-08"),
+        ("At Tuesday's briefing the aide spoke.", "2021-06-10", "en", "2021-06-08"),
+    ],
+)
+def test_dates_weekday_forms(text, published, language, expected):
+    (mention,) = find_dates(text, published=published, language=language)
+    assert mention.value == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Super Tuesday results came in.",  # ... unless it is part of a name
+        "On Good Friday the streets were quiet.",
+    ],
+)
+def test_dates_weekday_in_a_name_is_not_a_date(text):
+    assert find_dates(text, published="2021-06-10") == []
+
+
+def test_dates_weekday_day_is_not_a_quantity():
+    (mention,) = find_dates(
+        "Na segunda-feira 12 navios chegaram.", published="2021-06-10", language="pt"
+    )
+    assert mention.text == "segunda-feira"
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "language", "expected"),
+    [
+        ("Los días 3 y 4 de marzo habrá reuniones.", "2022-02-20", "es", "2022-03-03"),
+        ("Talks are set for June 8 and 9 in Quito.", "2022-05-20", "en", "2022-06-08"),
+        ("The fair ran 8 to 10 June 2019.", None, "en", "2019-06-08"),
+    ],
+)
+def test_dates_day_range_dates_by_its_start(text, published, language, expected):
+    (mention,) = find_dates(text, published=published, language=language)
+    assert mention.value == expected
+
+
+@pytest.mark.parametrize(
     ("text", "trigger", "expected"),
     [
         # the most precise date in the trigger's clause wins

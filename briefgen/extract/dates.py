@@ -69,6 +69,9 @@ class _Reference:
     month: int | None
     day: int | None
     context: int | None
+    # the clause speaks of the future ("will visit on 5 June"): a yearless date or a bare
+    # weekday is the next one, not the last one before publication
+    future: bool = False
 
     @property
     def date(self) -> dt.date | None:
@@ -207,7 +210,11 @@ class _Grammar:
         weekday = _alternation(self.weekday_of) + r"\.?"
         ordinal = "(?:" + _alternation(_words(data.get("ordinal_suffixes") or [])) + ")?"
         day = r"(?P<d>[0-3]?\d)" + ordinal
-        day_range = r"(?:\s*[-–]\s*[0-3]?\d" + ordinal + r")?"
+        # "21-23 April", "21 y 22 de febrero", "July 15 and 16": a range dates by its start
+        day_joiners = _alternation(_words(data.get("range_joiners") or []))
+        day_range = (
+            r"(?:(?:\s*[-–]\s*|\s+" + day_joiners + r"\s+)[0-3]?\d" + ordinal + r"(?![\w]))?"
+        )
         dm_join = _alternation(_words(data.get("day_month_joiners") or []))
         my_join = _alternation(_words(data.get("month_year_joiners") or []))
         # a year may run into a capitalised word ("2009Google", text glued from HTML
@@ -299,12 +306,30 @@ class _Grammar:
             for k, v in (data.get("weekday_modifiers") or {}).items()
         }
         self.re_weekday_alone = re.compile(
-            "(?P<wd>"
-            + _alternation(self.weekday_of)
-            + r")(?![\w])(?!,?\s+\d)(?!,?\s+"
-            + month
-            + ")",
+            "(?P<wd>" + _alternation(self.weekday_of) + r")(?![\w])(?!,?\s+" + month + ")",
             flags,
+        )
+        self.weekday_mods_after = {
+            " ".join(str(k).lower().split()): int(v)
+            for k, v in (data.get("weekday_modifiers_after") or {}).items()
+        }
+        self.re_weekday_mod_after = re.compile(
+            r"\s+(?P<mod>" + _alternation(self.weekday_mods_after) + r")(?![\w])", flags
+        )
+        # the day of the month after a weekday: ", 10", " (12)", " dia 12"
+        day_joiner = _alternation(_words(data.get("weekday_day_joiners") or []))
+        self.re_weekday_day = re.compile(
+            r",?\s*(?P<p>\()?(?:" + day_joiner + r"\s+)?(?P<dn>[0-3]?\d)(?(p)\))"
+            r"(?![\w:]|[.,]\d|\s*[-–/]\s*\d)",
+            flags,
+        )
+        self.weekday_name_words = {w.lower() for w in _words(data.get("weekday_name_words") or [])}
+        # words that put a clause in the future ("will", "visitará"): a yearless date or a
+        # weekday in it is the coming one
+        future = _alternation(_words(data.get("future_markers") or []))
+        endings = _alternation(_words(data.get("future_endings") or []))
+        self.re_future = re.compile(
+            r"(?<![\w'’])" + future + r"(?![\w])|[^\W\d_]{2,}" + endings + r"(?![\w])", flags
         )
         self.weekday_mod_tail = _Tail(self.weekday_mods, r"\s+")
         # the first word of every pattern that starts with a word, to try patterns only
@@ -447,23 +472,33 @@ def _split_iso(value: object) -> tuple[int | None, int | None, int | None]:
     return parts[0], parts[1], parts[2]
 
 
+# how many months before the publication month a yearless month must lie for a future
+# clause to mean next year's (January in a November paper, not March in a June one)
+_FUTURE_WRAP = 10
+
+
 def _implicit_year(ref: _Reference, month: int, day: int | None) -> tuple[int, bool] | None:
     """The year of a month (and day) written without one, and whether it came from context.
 
     The passage's year wins; else the publication year, moved back one year when the date
-    would fall after publication (news reports what happened, "in December" read in March
-    is last December).
+    would fall after publication in a clause that does not speak of the future (news
+    reports what happened: "in December" read in March is last December, "will be
+    delivered in July" is this July).
     """
     if ref.context is not None:
         return ref.context, True
     if ref.year is None:
         return None
     year = ref.year
-    if ref.month is not None:
-        if month > ref.month or (
-            month == ref.month and day is not None and ref.day is not None and day > ref.day
-        ):
-            year -= 1
+    if ref.month is None:
+        return year, False
+    after = month > ref.month or (
+        month == ref.month and day is not None and ref.day is not None and day > ref.day
+    )
+    if after and not ref.future:
+        year -= 1
+    elif ref.future and ref.month - month >= _FUTURE_WRAP:
+        year += 1  # "will visit in January", written in November
     return year, False
 
 
@@ -617,19 +652,54 @@ def _relative_unit(unit: str, offset: int, anchor: str) -> _Resolver:
 
 
 def _weekday(target: int, modifier: int) -> _Resolver:
+    """A weekday in the publication week: "on"/"this" → the latest such day on or before
+    publication (the first on or after it in a future clause), "last" → strictly before,
+    "next" → strictly after."""
+
     def resolve(ref: _Reference) -> _Resolved | None:
         date = ref.date
         if date is None:
             return None
-        if modifier > 0:
-            shifted = date + dt.timedelta(days=(target - date.weekday()) % 7 or 7)
-        else:
-            back = (date.weekday() - target) % 7
-            if modifier < 0 and back == 0:
-                back = 7
-            shifted = date - dt.timedelta(days=back)
+        shifted = _weekday_near(date, target, modifier, ref.future)
         return shifted.year, shifted.month, shifted.day, True, False
 
+    resolve.tensed = True  # type: ignore[attr-defined]
+    return resolve
+
+
+def _weekday_near(date: dt.date, target: int, modifier: int, future: bool) -> dt.date:
+    if modifier > 0 or (modifier == 0 and future):
+        ahead = (target - date.weekday()) % 7
+        if modifier > 0 and ahead == 0:
+            ahead = 7
+        return date + dt.timedelta(days=ahead)
+    back = (date.weekday() - target) % 7
+    if modifier < 0 and back == 0:
+        back = 7
+    return date - dt.timedelta(days=back)
+
+
+def _weekday_day(target: int, modifier: int, day: int) -> _Resolver:
+    """A weekday with its day of the month ("nesta quarta-feira (12)", "el martes 5"):
+    the date near publication that has both, else that day near the weekday."""
+
+    def resolve(ref: _Reference) -> _Resolved | None:
+        if ref.year is None or ref.month is None:
+            return None
+        date = ref.date
+        if date is not None:
+            base = _weekday_near(date, target, modifier, ref.future)
+        else:  # a paper dated by its month: any day of it
+            base = dt.date(ref.year, ref.month, 15)
+        near = [base + dt.timedelta(days=k) for k in range(-45, 46)]
+        both = [d for d in near if d.day == day and d.weekday() == target]
+        pool = both or [d for d in near if d.day == day]
+        if not pool:
+            return None
+        best = min(pool, key=lambda d: abs((d - base).days))
+        return best.year, best.month, best.day, True, False
+
+    resolve.tensed = True  # type: ignore[attr-defined]
     return resolve
 
 
@@ -772,33 +842,53 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
 
 
 def _weekday_at(g: _Grammar, text: str, pos: int, add) -> None:
-    """A weekday after a modifier ("on Monday", "last Friday"), dated from publication.
+    """A weekday after or before a modifier ("on Monday", "last Friday", "el martes
+    pasado"), dated from publication, with its day of the month when one follows
+    ("nesta segunda-feira, 10").
 
     Where the language allows it (``weekday_alone``), a full weekday name stands alone
-    too ("the minister said Tuesday"), unless a capitalised word precedes it ("Super
-    Tuesday", "Good Friday" are names).
+    too ("the minister said Tuesday"), unless it is part of a name ("Super Tuesday",
+    "Good Friday": ``weekday_name_words``).
     """
     m = g.re_weekday_alone.match(text, pos)
     if not m:
         return
-    if g.capitalized_weekdays and not m.group("wd")[:1].isupper():
+    word = m.group("wd")
+    if g.capitalized_weekdays and not word[:1].isupper():
         return  # "the last sat down" has no Saturday in it
-    target = g.weekday_of[m.group("wd").lower().rstrip(".")]
+    target = g.weekday_of[word.lower().rstrip(".")]
+    start, end = m.start(), m.end()
     before = g.weekday_mod_tail.find(text, pos)
-    if not before:
-        word = m.group("wd")
+    after = g.re_weekday_mod_after.match(text, end)
+    if before:
+        modifier = g.weekday_mods[before[1]]
+        # "on Tuesday": the date is the weekday; "last Tuesday" keeps its modifier
+        if modifier != 0:
+            start = before[0]
+    elif after:
+        modifier = 0
+    else:
         previous = _WORD_BEFORE.search(text, max(0, pos - 30), pos)
-        if (
+        if not (
             g.weekday_alone
             and word.lower() in g.weekday_full
             and word[:1].isupper()
-            and not (previous and previous.group(1)[:1].isupper())
+            and not (previous and previous.group(1).lower() in g.weekday_name_words)
         ):
-            add(m.start(), m.end(), _weekday(target, 0))
+            return
+        modifier = 0
+    if after:
+        modifier = g.weekday_mods_after[" ".join(after.group("mod").lower().split())]
+        end = after.end()
+    day = g.re_weekday_day.match(text, end)
+    if (
+        day
+        and 1 <= int(day.group("dn")) <= 31
+        and not g.re_unit_after.match(text[day.end("dn") : day.end("dn") + 40])
+    ):
+        add(start, day.end(), _weekday_day(target, modifier, int(day.group("dn"))))
         return
-    modifier = g.weekday_mods[before[1]]
-    # "on Tuesday": the date is the weekday; "last Tuesday" keeps its modifier
-    add(m.start() if modifier == 0 else before[0], m.end(), _weekday(target, modifier))
+    add(start, end, _weekday(target, modifier))
 
 
 def _relative_at(g: _Grammar, text: str, pos: int, add) -> None:
@@ -894,6 +984,7 @@ def find_dates(
             next_break += 1
         for start, end, resolver in cand.parts:
             following = selected[index + 1] if index + 1 < len(selected) else None
+            ref.future = _tensed(resolver) and _future_clause(g, text, cand.start, cand.end)
             resolved = resolver(_range_reference(g, text, ref, resolver, cand, following))
             if resolved is None:
                 continue
@@ -935,7 +1026,28 @@ def _range_reference(
     end = following.parts[0][2](ref)
     if end is None or end[3]:  # the end's own year must be written, not inferred
         return ref
-    return _Reference(ref.year, ref.month, ref.day, end[0])
+    return _Reference(ref.year, ref.month, ref.day, end[0], ref.future)
+
+
+def _tensed(resolver: _Resolver) -> bool:
+    """Whether the resolver's value depends on the tense of its clause."""
+    return bool(getattr(resolver, "implicit_year", False) or getattr(resolver, "tensed", False))
+
+
+_CLAUSE_REACH = 160
+
+
+def _future_clause(g: _Grammar, text: str, start: int, end: int) -> bool:
+    """Whether the clause around text[start:end] speaks of the future."""
+    low = max(0, start - _CLAUSE_REACH)
+    high = min(len(text), end + _CLAUSE_REACH)
+    for b in g.re_clause_break.finditer(text, low, high):
+        if b.end() <= start:
+            low = b.end()
+        elif b.start() >= end:
+            high = b.start()
+            break
+    return bool(g.re_future.search(text, low, high))
 
 
 @cache
