@@ -351,6 +351,7 @@ def iter_extraction(
             stats.cached += 1
             result = DocumentResult(doc, entry.facts or [], cached=True)
         else:
+            assert entry.task.results is not None  # finish() runs once the task is done
             facts, error = entry.task.results[entry.index]
             stats.extracted += 1
             if error is not None:

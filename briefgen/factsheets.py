@@ -646,10 +646,9 @@ def update_sheets(
                     )
             plans.append((code, path, tree))
         results = []
-        for code, path, tree in plans:
-            created = tree is None
-            if created:
-                tree = new_tree(code, power)
+        for code, path, found in plans:
+            created = found is None
+            tree = new_tree(code, power) if found is None else found
             changes = merge_sheet(
                 tree,
                 [e for e in events if e.country == code],

@@ -37,6 +37,7 @@ from briefgen.models import (
     CATEGORIES,
     CATEGORY_LABELS,
     DEFAULT_POWER_NAME,
+    PARTIAL_DATE,
     Event,
     FactSheet,
     Quote,
@@ -165,11 +166,11 @@ def parse_partial_date(value: str | None) -> tuple[int, int | None, int | None] 
     """"2024-03-05" → (2024, 3, 5); "2024-03" → (2024, 3, None); junk or None → None."""
     if not value or not isinstance(value, str):
         return None
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
-    if not match:
+    value = value.strip()
+    if not PARTIAL_DATE.match(value):
         return None
-    year, month, day = match.groups()
-    return int(year), int(month) if month else None, int(day) if day else None
+    year, *rest = (int(p) for p in value.split("-"))
+    return year, rest[0] if rest else None, rest[1] if len(rest) > 1 else None
 
 
 def format_date(value: str | None) -> str:
@@ -190,10 +191,12 @@ def format_range(start: str, end: str) -> str:
     a, b = parse_partial_date(start), parse_partial_date(end)
     if a is None or b is None or None in a or None in b:
         return f"{format_date(start)} – {format_date(end)}"
-    if a[0] == b[0] and a[1] == b[1]:
-        return f"{a[2]}–{b[2]} {MONTHS[a[1] - 1]} {a[0]}"
-    if a[0] == b[0]:
-        return f"{a[2]} {MONTHS[a[1] - 1]} – {b[2]} {MONTHS[b[1] - 1]} {a[0]}"
+    (year_a, month_a, day_a), (year_b, month_b, day_b) = a, b
+    assert month_a is not None and month_b is not None  # None in a/b was ruled out above
+    if year_a == year_b and month_a == month_b:
+        return f"{day_a}–{day_b} {MONTHS[month_a - 1]} {year_a}"
+    if year_a == year_b:
+        return f"{day_a} {MONTHS[month_a - 1]} – {day_b} {MONTHS[month_b - 1]} {year_a}"
     return f"{format_date(start)} – {format_date(end)}"
 
 

@@ -6,9 +6,11 @@ tables, CSV and JSON, and by the batch build for its per-category counts.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
-from briefgen.models import CATEGORIES, FactSheet
+from briefgen.models import CATEGORIES, SHOWN_STATUSES, FactSheet
 
 EVENT_COLUMNS = [
     "id",
@@ -65,12 +67,12 @@ def overview_frame(sheets: list[FactSheet]) -> pd.DataFrame:
     rows = []
     for sheet in sheets:
         frame = events_frame(sheet)
-        row = {"country": sheet.country}
+        row: dict[str, Any] = {"country": sheet.country}
         for category in CATEGORIES:
             row[category] = int((frame["category"] == category).sum())
         row["disagreements"] = len(sheet.disagreements)
         row["proposed"] = int((frame["status"] == "proposed").sum())
-        row["accepted"] = int(frame["status"].isin(["accepted", "edited"]).sum())
+        row["accepted"] = int(frame["status"].isin(SHOWN_STATUSES).sum())
         row["rejected"] = int((frame["status"] == "rejected").sum())
         row["stale"] = int(frame["stale"].sum())
         row["reviewed"] = sheet.reviewed or ""

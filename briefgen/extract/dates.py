@@ -467,7 +467,7 @@ def _split_iso(value: object) -> tuple[int | None, int | None, int | None]:
         value = str(value)
     if not isinstance(value, str) or not ISO_PARTIAL.match(value):
         return None, None, None
-    parts = [int(p) for p in value.split("-")]
+    parts: list[int | None] = [int(p) for p in value.split("-")]
     parts += [None] * (3 - len(parts))
     return parts[0], parts[1], parts[2]
 
@@ -718,7 +718,7 @@ def _candidates(g: _Grammar, text: str) -> list[_Candidate]:  # noqa: C901
     def day_month_at(pattern: re.Pattern[str] | None, pos: int) -> None:
         m = pattern.match(text, pos) if pattern is not None else None
         got = _day_month(g, m) if m else None
-        if got:
+        if m and got:
             add(m.start(), got[0], got[1])
 
     tokens = [(t.start(), t.group().lower()) for t in _TOKEN.finditer(text)]
@@ -793,7 +793,7 @@ def _numeric_candidate(g: _Grammar, m: re.Match[str], add) -> None:
     elif b > 12 and a <= 12 or (a <= 12 and b <= 12 and g.numeric_order == "mdy"):
         day, month = b, a
     else:
-        day = month = None  # 03/04/2019: only the year is certain
+        day, month = None, None  # 03/04/2019: only the year is certain
     if _valid(year, month, day if month else None):
         add(m.start(), m.end(), _explicit(year, month, day if month else None))
 
@@ -809,7 +809,7 @@ def _month_candidates(g: _Grammar, text: str, pos: int, add) -> None:
             add(m.start(), m.end(), _relative_month(modifier, month))
     m = g.re_month_alone.match(text, pos)
     month = g.month_number(m.group("m")) if m else None
-    if not month:
+    if not m or not month:
         return
     if before := g.mod_before_tail.find(text, pos):
         add(before[0], m.end(), _relative_month(g.mods_before[before[1]], month))
@@ -835,7 +835,7 @@ _NEXT_LETTER = re.compile(r"[ \t]+([^\W\d_])")
 def _next_word_is_lower(text: str, pos: int) -> bool:
     """Whether a lower-case word follows ``pos`` after spaces (the noun a month qualifies)."""
     nxt = _NEXT_LETTER.match(text, pos)
-    return bool(nxt) and nxt.group(1).islower()
+    return nxt is not None and nxt.group(1).islower()
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
@@ -1185,7 +1185,8 @@ def parse_date(value: str, *, language: str = "en") -> str | None:
         return None
     value = value.strip()
     if ISO_PARTIAL.match(value):
-        return value if _valid(*_split_iso(value)) else None
+        year, month, day = _split_iso(value)
+        return value if year is not None and _valid(year, month, day) else None
     iso = re.match(r"^(\d{4}-\d{2}-\d{2})[T ]", value)
     if iso and _TIME_TAIL.match(value[iso.end() - 1 :]):
         return parse_date(iso.group(1))

@@ -152,7 +152,7 @@ class _Reader:
             block = self.a.blocks[self.block]
             self._note_date = (self.cited_date(self.doc.text[block.start:block.end])
                                if block.kind == "note" else None)
-        return self._note_date
+        return self._note_date if isinstance(self._note_date, str) else None
 
     def context_year(self, sentence: Sentence) -> int | None:
         """The year a sentence's partial dates ("on December 10") belong to: a note's
@@ -166,8 +166,8 @@ class _Reader:
             for other in self.a.sentences_in(sentence.block):
                 text = self.doc.text[other.start:other.end]
                 if YEARISH.search(text):
-                    found = [_year(m.value) for m in self.find_dates(text, None)
-                             if not getattr(m, "relative", False) and _year(m.value)]
+                    found = [y for m in self.find_dates(text, None)
+                             if not getattr(m, "relative", False) and (y := _year(m.value))]
                     if found:
                         years.append((other.start, found[-1]))
         earlier = [y for start, y in years if start < sentence.start]
@@ -300,9 +300,10 @@ class _Reader:
         year = self.event_year(date, context_year)
         until = self.lex.predecessor_until
         if until is not None:
-            if _year(date) is not None and _year(date) <= until:
+            date_year = _year(date)
+            if date_year is not None and date_year <= until:
                 return  # the predecessor's era: not the power's engagement
-            if has_kind(sentence, "predecessor") and not (_year(date) and _year(date) > until):
+            if has_kind(sentence, "predecessor") and not (date_year and date_year > until):
                 return
             if date is None and self.of_the_past(sentence, until):
                 return  # a leader who left office before the predecessor ended

@@ -325,8 +325,8 @@ def _build_lexicon(power_path: Path, region_path: Path, language_path: Path,
     pdata = _read_yaml(power_path)
     code = str(pdata.get("code") or power[:2]).upper()
     phrases: dict[str, list[Entry]] = {}
-    for kind, key in (("name", "names"), ("demonym", "demonyms")):
-        for name in _names(pdata.get(key)):
+    for kind, list_key in (("name", "names"), ("demonym", "demonyms")):
+        for name in _names(pdata.get(list_key)):
             _add(phrases, name, Entry(code, kind, name))
     _people(phrases, pdata.get("officials"), code, "official", f"{power_path}: officials",
             problems)
@@ -348,9 +348,9 @@ def _build_lexicon(power_path: Path, region_path: Path, language_path: Path,
             continue
         names = _names(country.get("names"))
         countries[cc] = names[0] if names else cc
-        for kind, key in (("name", "names"), ("demonym", "demonyms"), ("capital", "capitals"),
+        for kind, list_key in (("name", "names"), ("demonym", "demonyms"), ("capital", "capitals"),
                           ("city", "cities"), ("city", "ports")):
-            for name in _names(country.get(key)):
+            for name in _names(country.get(list_key)):
                 _add(phrases, name, Entry(cc, kind, name))
         _people(phrases, country.get("leaders"), cc, "leader", f"{where}.leaders", problems)
         _things(phrases, country.get("companies"), cc, "company", f"{where}.companies", problems)

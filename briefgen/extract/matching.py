@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import spacy
@@ -181,7 +182,7 @@ class Matchers:
             # "the (Russian) delegation", "their meeting", "esa visita": up to two
             # modifiers between
             nouns = sorted({self.lemma_of(n) for n in cues.reference_nouns})
-            self.references = Matcher(nlp.vocab)
+            self.references: Matcher | None = Matcher(nlp.vocab)
             self.references.add("C:reference", [[
                 {"LOWER": {"IN": [d.lower() for d in cues.reference_determiners]}},
                 {"IS_ALPHA": True, "OP": "{0,2}"},
@@ -210,7 +211,7 @@ class Matchers:
             if found is None:
                 found = cache[key] = strings.add(self.lemma_of(strings[key]))
             ids[n] = found
-        doc.from_array([LEMMA], ids[inverse].reshape(-1, 1))
+        doc.from_array([LEMMA], ids[inverse].reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
     def analyse(self, document: Document) -> Analysis:
@@ -225,14 +226,14 @@ class Matchers:
         doc = self.lemmatise(self.nlp.make_doc(text))
         if len(doc) == 0:
             return Analysis(document, blocks, [], doc, self)
-        idx = doc.to_array([IDX]).astype(np.int64).ravel()
+        idx: Any = doc.to_array([IDX]).astype(np.int64).ravel()  # a list further down
         space = doc.to_array([IS_SPACE]).ravel().tolist()
         # a block's first token starts a sentence (set as an array: the Token setter
         # rescans the whole Doc on every call)
         preset = np.zeros(len(doc), dtype=np.int32)
         block_tokens = np.searchsorted(idx, [b.start for b in blocks])
         preset[block_tokens[block_tokens < len(doc)]] = 1
-        doc.from_array([SENT_START], preset.reshape(-1, 1).astype(np.uint64))
+        doc.from_array([SENT_START], preset.reshape(-1, 1).astype(np.uint64))  # type: ignore[arg-type]
         doc = self.nlp.get_pipe("sentencizer")(doc)
         sent_starts = np.flatnonzero(doc.to_array([SENT_START]).astype(np.int64).ravel() == 1)
         bounds = list(sent_starts) + [len(doc)]

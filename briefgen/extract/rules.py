@@ -90,10 +90,10 @@ def _marks(sentence: Sentence) -> _Marks:
     inside_objects = {t for c in sentence.cues if c.kind == "object"
                       for t in range(c.start, c.end)}
     for c in sentence.cues:
-        if c.kind == "trigger":
+        if c.kind == "trigger" and c.category:
             marks.strong[c.category].append(c.start)
             marks.triggers.append((c.start, c.category))
-        elif c.kind == "object":
+        elif c.kind == "object" and c.category:
             marks.weak[c.category].append(c.start)
             marks.words[c.category].append(c.start)
         elif c.kind in ("action", "denial") and c.start not in inside_objects:

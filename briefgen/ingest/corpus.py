@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from briefgen.errors import IngestError
@@ -122,7 +122,7 @@ def _check_corpus(corpus: Path | str) -> Path:
 def iter_corpus(
     corpus: Path | str, *, cache_dir: Path | str | bool | None = None,
     max_doc_mb: float | None = DEFAULT_MAX_DOC_MB,
-) -> Iterator[Document]:
+) -> Generator[Document, None, None]:
     """Yield the Documents of ``corpus`` one at a time, in file-name order.
 
     corpus (Path | str): the corpus directory (a sources.yaml beside the files is used).
@@ -166,6 +166,7 @@ def _ingest(
     known = store.known_files(key) if store is not None else {}
     for n, path in enumerate(files, 1):
         reader = readers.reader_for(path)
+        assert reader is not None  # _list_files kept only files a reader handles
         reader_key = readers.key(path)
         try:
             doc, warnings = _read_one(path, reader, reader_key, store, key, known.get(path.name),

@@ -56,8 +56,9 @@ def read_manifest(corpus: Path | str) -> dict[str, dict[str, Any]]:
         # exponentially ("billion laughs") the moment an entry is turned into a string.
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
+                line = f":{event.start_mark.line + 1}" if event.start_mark else ""
                 raise IngestError(
-                    f"{path}:{event.start_mark.line + 1}: YAML alias *{event.anchor} is not "
+                    f"{path}{line}: YAML alias *{event.anchor} is not "
                     "allowed in the manifest; write the value out in full"
                 )
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -194,6 +195,7 @@ def normalise_date(value: Any) -> str | None:
     if not match:
         return None
     year, month, day = (int(x) if x else None for x in match.groups())
+    assert year is not None  # the pattern requires four digits
     return _iso(year, month, day)
 
 

@@ -673,7 +673,7 @@ def _reported_disputes(
 def _opens_with(text: str, terms: Terms) -> bool:
     """True when ``text`` starts with one of ``terms``."""
     m = terms.search(text[:30])
-    return bool(m) and m.start() == 0
+    return m is not None and m.start() == 0
 
 
 def _answers(s: Sentence, prev: Sentence, lexicon: ReconcileLexicon) -> bool:
@@ -862,7 +862,8 @@ def _assessments(
             if not _about_power(doc_sentences, i, lexicon):
                 continue
             marked = bool(lexicon.markers.search(s.text))
-            countries = _context_countries(doc_sentences, i, facts_at) or [None]
+            found = _context_countries(doc_sentences, i, facts_at)
+            countries: list[str | None] = [*found] if found else [None]
             year = None
             for question in lexicon.questions:
                 if question.needs_marker and not marked:

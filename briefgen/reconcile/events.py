@@ -329,13 +329,13 @@ def _best_date(members: list[Mention]) -> tuple[str | None, tuple[str, str] | No
         support.setdefault(m.year or "", set()).add(m.publisher)
     best_rel = {y: min(m.reliability for m in dated if m.year == y) for y in support}
     year = sorted(support, key=lambda y: (-len(support[y]), best_rel[y], y))[0]
-    in_year = [m.fact.date for m in dated if m.year == year]
+    in_year = [d for m in dated if m.year == year and (d := m.fact.date)]
     # the most specific date of that year that the others there do not contradict
     counts = Counter(in_year)
     date = sorted(counts, key=lambda d: (-len(d), -counts[d], d))[0]
     if any(not date.startswith(d) for d in in_year):
         date = year
-    distinct = sorted({m.fact.date for m in dated})
+    distinct = sorted({d for m in dated if (d := m.fact.date)})
     spread = [d for d in distinct if not any(o != d and o.startswith(d) for o in distinct)]
     rng = (min(distinct), max(distinct)) if len(spread) > 1 else None
     return date, rng
