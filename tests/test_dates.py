@@ -622,3 +622,157 @@ def test_dates_real_corpus_mentions_are_well_formed():
             assert text[m.start : m.end] == m.text
             assert is_partial_date(m.value)
     assert total > 0
+
+
+# --- report dates, speech dates, the document's frame ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "language", "trigger", "expected"),
+    [
+        # the date of the statement does not date the event it reports
+        (
+            "The envoy will tour Peru next month, the ministry said on Monday.",
+            "2022-03-09",
+            "en",
+            "tour",
+            "2022-04",
+        ),
+        (
+            "El canciller visitará Quito la semana próxima, informó hoy el ministerio.",
+            "2022-03-09",
+            "es",
+            "visitará",
+            "2022-03",
+        ),
+        (
+            "O ministro visitará Lima no próximo mês, disse nesta terça-feira o porta-voz.",
+            "2022-03-09",
+            "pt",
+            "visitará",
+            "2022-04",
+        ),
+        # ... unless it is the only date the sentence has
+        (
+            "The envoy toured Peru, the ministry said on Monday.",
+            "2022-03-09",
+            "en",
+            "toured",
+            "2022-03-07",
+        ),
+    ],
+)
+def test_dates_pick_date_skips_the_report_date(text, published, language, trigger, expected):
+    mentions = find_dates(text, published=published, language=language)
+    picked = pick_date(mentions, text.index(trigger), text=text, language=language)
+    assert picked is not None and picked.value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "language", "expected"),
+    [
+        # the future a statement speaks of is reckoned from the day it was made
+        (
+            "The ships will sail on Friday, the admiral said on Tuesday.",
+            "2022-03-13",
+            "en",
+            [("Friday", "2022-03-11"), ("Tuesday", "2022-03-08")],
+        ),
+        (
+            "«Los buques zarparán el viernes», dijo el pasado martes el almirante.",
+            "2022-03-13",
+            "es",
+            [("viernes", "2022-03-11"), ("el pasado martes", "2022-03-08")],
+        ),
+    ],
+)
+def test_dates_future_reckoned_from_the_statement(text, published, language, expected):
+    assert found(text, published=published, language=language) == expected
+
+
+def _doc_and_facts(
+    text: str, spans: list[tuple[str, str, str | None]], kind="news", published="2022-03-09"
+):
+    from briefgen.models import Document, Fact
+
+    doc = Document(id="d", path="d.txt", text=text, published=published, kind=kind, language="en")
+    facts = []
+    for phrase, country, date in spans:
+        start = text.index(phrase)
+        facts.append(
+            Fact(
+                id=phrase,
+                country=country,
+                category="diplomatic_visit",
+                date=date,
+                title=phrase,
+                evidence=[doc.quote(start, start + len(phrase))],
+            )
+        )
+    return doc, facts
+
+
+FRAME_TEXT = (
+    "Minister flies to Quito for border talks\n\n"
+    "The minister landed in Quito on Tuesday. She laid a wreath at the monument. "
+    "Her hosts recalled the treaty of 1998. Later the delegation visited Lima."
+)
+
+
+def test_dates_frame_continues_the_dated_event_of_the_country():
+    doc, facts = _doc_and_facts(
+        FRAME_TEXT,
+        [
+            ("Minister flies to Quito", "EC", None),
+            ("landed in Quito", "EC", "2022-03-08"),
+            ("laid a wreath", "EC", None),
+            ("visited Lima", "PE", None),
+        ],
+    )
+    by_id = {f.id: f.date for f in dates.frame_dates(facts, doc)}
+    assert by_id == {
+        "Minister flies to Quito": "2022-03-08",  # the headline takes the body's date
+        "landed in Quito": "2022-03-08",
+        "laid a wreath": "2022-03-08",  # continues the landing
+        "visited Lima": None,  # another country: nothing links it to Tuesday
+    }
+
+
+def test_dates_frame_never_carries_background_history():
+    doc, facts = _doc_and_facts(
+        FRAME_TEXT,
+        [
+            ("treaty of 1998", "EC", "1998"),
+            ("visited Lima", "EC", None),
+        ],
+    )
+    assert [f.date for f in dates.frame_dates(facts, doc)] == ["1998", None]
+
+
+@pytest.mark.parametrize(("kind", "published"), [("opinion", "2022-03-09"), ("news", None)])
+def test_dates_frame_needs_a_dated_report(kind, published):
+    doc, facts = _doc_and_facts(
+        FRAME_TEXT,
+        [
+            ("landed in Quito", "EC", "2022-03-08"),
+            ("laid a wreath", "EC", None),
+        ],
+        kind=kind,
+        published=published,
+    )
+    assert [f.date for f in dates.frame_dates(facts, doc)] == ["2022-03-08", None]
+
+
+def test_dates_frame_headline_takes_the_finer_body_date():
+    text = (
+        "Envoy to tour the Andes next week\n\n"
+        "The envoy will tour the Andes next week. On 14 March he will be in La Paz."
+    )
+    doc, facts = _doc_and_facts(
+        text,
+        [
+            ("Envoy to tour the Andes", "BO", "2022-03"),
+            ("be in La Paz", "BO", "2022-03-14"),
+        ],
+    )
+    assert [f.date for f in dates.frame_dates(facts, doc)] == ["2022-03-14", "2022-03-14"]

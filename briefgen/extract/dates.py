@@ -165,7 +165,8 @@ def _lexicon_path(language: str):
     from briefgen.vocabulary import language_file  # a user's lexicon folder first
 
     return language_file(language, "dates.yaml") or (
-        resources.files("briefgen") / "lexicons" / "languages" / language / "dates.yaml")
+        resources.files("briefgen") / "lexicons" / "languages" / language / "dates.yaml"
+    )
 
 
 class _Grammar:
@@ -324,6 +325,14 @@ class _Grammar:
             flags,
         )
         self.weekday_name_words = {w.lower() for w in _words(data.get("weekday_name_words") or [])}
+        # a date right after a reporting verb ("said on Monday", "informó hoy", "disse
+        # nesta terça-feira") dates the statement, not the event it reports
+        reports = _words(data.get("report_words") or [])
+        # matched on the reversed text (see _Tail): the filler words are reversed too
+        fillers = _alternation([w[::-1] for w in _words(data.get("report_fillers") or [])])
+        self.report_tail = _Tail(reports, r"\s+(?:" + fillers + r"\s+){0,4}")
+        past = _alternation(_words(data.get("past_endings") or []))
+        self.re_past = re.compile(r"[^\W\d_]{2,}" + past + r"(?![\w])", flags)
         # words that put a clause in the future ("will", "visitará"): a yearless date or a
         # weekday in it is the coming one
         future = _alternation(_words(data.get("future_markers") or []))
@@ -977,6 +986,7 @@ def find_dates(
     breaks = [b.start() for b in _PARAGRAPH_BREAK.finditer(text)]
     next_break = 0
     selected = _select(_candidates(g, text), text)
+    speech = _speech_date(g, text, selected, ref)
     for index, cand in enumerate(selected):
         # a year written in one paragraph does not date the next: back to the caller's
         while next_break < len(breaks) and breaks[next_break] < cand.start:
@@ -984,8 +994,16 @@ def find_dates(
             next_break += 1
         for start, end, resolver in cand.parts:
             following = selected[index + 1] if index + 1 < len(selected) else None
-            ref.future = _tensed(resolver) and _future_clause(g, text, cand.start, cand.end)
-            resolved = resolver(_range_reference(g, text, ref, resolver, cand, following))
+            ref.future = (
+                _tensed(resolver)
+                and not (speech is not None and cand is speech[0])  # "said": past
+                and _future_clause(g, text, cand.start, cand.end)
+            )
+            use = _range_reference(g, text, ref, resolver, cand, following)
+            if ref.future and speech is not None and cand is not speech[0]:
+                # "will leave on Friday, she said on Wednesday": the Friday after Wednesday
+                use = _Reference(*speech[1], use.context, True)
+            resolved = resolver(use)
             if resolved is None:
                 continue
             y, m, d, relative, sets_context = resolved
@@ -1029,6 +1047,24 @@ def _range_reference(
     return _Reference(ref.year, ref.month, ref.day, end[0], ref.future)
 
 
+def _speech_date(
+    g: _Grammar, text: str, selected: list[_Candidate], ref: _Reference
+) -> tuple[_Candidate, tuple[int, int, int]] | None:
+    """The day a statement in the text was made ("…, said on Wednesday"), when it is
+    before publication: the future the statement speaks of is reckoned from it."""
+    for cand in selected:
+        if len(cand.parts) != 1 or not g.report_tail.find(text, cand.start):
+            continue
+        past = _Reference(ref.year, ref.month, ref.day, ref.context, False)
+        resolved = cand.parts[0][2](past)
+        if resolved is None or resolved[2] is None:
+            continue
+        day = (resolved[0], resolved[1], resolved[2])
+        if ref.date is not None and _valid(*day) and dt.date(*day) < ref.date:
+            return cand, day
+    return None
+
+
 def _tensed(resolver: _Resolver) -> bool:
     """Whether the resolver's value depends on the tense of its clause."""
     return bool(getattr(resolver, "implicit_year", False) or getattr(resolver, "tensed", False))
@@ -1047,7 +1083,17 @@ def _future_clause(g: _Grammar, text: str, start: int, end: int) -> bool:
         elif b.start() >= end:
             high = b.start()
             break
-    return bool(g.re_future.search(text, low, high))
+    future = [m for m in g.re_future.finditer(text, low, high)]
+    if not future:
+        return False
+    # a past-tense verb nearer the date than the future marker wins ("Irán mandará ...
+    # los aviones regresaron este viernes")
+    past = [m for m in g.re_past.finditer(text, low, high)]
+
+    def gap(m: re.Match[str]) -> int:
+        return max(start - m.end(), m.start() - end, 0)
+
+    return not past or min(map(gap, future)) <= min(map(gap, past))
 
 
 @cache
@@ -1112,6 +1158,8 @@ def pick_date(
 
     g = _grammar(language)
     mentions = _drop_range_ends(mentions, text, g)
+    if text is not None:
+        mentions = _without_report_dates(g, mentions, text, anchor)
     if text is None:
         return best(mentions, by_precision=True)
     spans = [(m.start, m.end) for m in mentions]
@@ -1137,6 +1185,22 @@ def pick_date(
     if clause:
         return best(clause, by_precision=True)
     return best([m for m in mentions if same_segment(m, sentence_breaks)], by_precision=False)
+
+
+def _without_report_dates(
+    g: _Grammar, mentions: list[DateMention], text: str, anchor: int
+) -> list[DateMention]:
+    """The mentions without those that date the report rather than the event ("…, the
+    ministry said on Monday", "informó hoy"), when another mention is left."""
+
+    def reports(m: DateMention) -> bool:
+        if m.start <= anchor < m.end:
+            return False
+        hit = g.report_tail.find(text, m.start)
+        return bool(hit) and not (hit[0] <= anchor < m.start)
+
+    kept = [m for m in mentions if not reports(m)]
+    return kept or mentions
 
 
 def _drop_range_ends(
@@ -1203,3 +1267,89 @@ def parse_date(value: str, *, language: str = "en") -> str | None:
     if not _TIME_TAIL.match(value[mention.end :]):
         return None
     return mention.value
+
+
+# --- the document's frame: dates an undated mention continues ---------------------------
+
+# Genres whose undated sentences do not tell one dated event (an analysis spans years).
+_FRAMELESS_KINDS = ("opinion", "analysis", "academic", "commentary", "essay", "review")
+# How far from publication a date may lie and still be the report's own event.
+FRAME_DAYS = 31
+
+
+def frame_dates(facts: list, doc) -> list:
+    """Give undated facts of a news report the date of the event they continue.
+
+    A report tells one event at a time: a sentence without a date of its own that
+    follows a dated statement about the same country continues it ("The frigate docked
+    on Tuesday. Its crew laid a wreath."), so it takes that date, when the date is the
+    report's own news (within ``FRAME_DAYS`` of publication), not background history.
+    A headline takes the date the body gives for the same country (the first one in the
+    frame), and a headline dated only coarsely ("next week": a month) takes the body's
+    more precise date inside it. Analysis and opinion pieces (``doc.kind``) and
+    documents without a publication date are left as they are: nothing is ever dated
+    by the publication date alone.
+
+    Args:
+        facts (list[Fact]): one document's facts, in text order.
+        doc (Document): their document (text, published, kind).
+
+    RETURNS (list[Fact]): the same facts, undated ones dated where the frame says so.
+    """
+    kind = (doc.kind or "").lower()
+    if not facts or any(k in kind for k in _FRAMELESS_KINDS):
+        return facts
+    published = _split_iso(doc.published)
+    if published[0] is None or published[1] is None:
+        return facts
+    headline_end = _headline_end(doc.text)
+    ordered = sorted(facts, key=lambda f: f.quote.start)
+    told = [(f.quote.start, f.country, f.date) for f in ordered if f.date]
+    for fact in ordered:
+        start = fact.quote.start
+        same = [(s, d) for s, cc, d in told if cc == fact.country]
+        if start < headline_end:
+            later = [d for s, d in same if s >= headline_end and _in_frame(d, published)]
+            if fact.date is None and later:
+                fact.date = later[0]
+            elif fact.date and later:
+                finer = [d for d in later if len(d) > len(fact.date) and d.startswith(fact.date)]
+                if finer:
+                    fact.date = finer[0]
+            continue
+        if fact.date is not None:
+            continue
+        before = [d for s, d in same if s < start]
+        if before and _in_frame(before[-1], published):
+            fact.date = before[-1]
+    return facts
+
+
+def _headline_end(text: str) -> int:
+    """End of the headline: the first line of four words or more among the first three
+    (a section or site name may stand above it), when it has no final full stop."""
+    pos = 0
+    for _ in range(3):
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        line = text[pos:end].strip()
+        if len(line.split()) >= 4:
+            ok = len(line) <= 200 and not line.endswith((".", ":"))
+            return end if ok else 0
+        pos = end
+    return 0
+
+
+def _in_frame(value: str, published: tuple[int | None, int | None, int | None]) -> bool:
+    """Whether an ISO partial date lies within FRAME_DAYS of publication (at the precision
+    both have)."""
+    year, month, day = _split_iso(value)
+    if year is None or month is None:
+        return False
+    pub_year, pub_month, pub_day = published
+    if day is None or pub_day is None:
+        return abs((year * 12 + month) - (pub_year * 12 + pub_month)) <= 1
+    gap = dt.date(year, month, day) - dt.date(pub_year, pub_month, pub_day)
+    return abs(gap.days) <= FRAME_DAYS

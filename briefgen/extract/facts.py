@@ -455,7 +455,7 @@ def extract_facts(doc: Document, lexicon: Lexicon | None = None) -> list[Fact]:
     facts: dict[str, Fact] = {}
     for fact in _Reader(analysis, lexicon).facts():
         facts.setdefault(fact.id, fact)
-    return list(facts.values())
+    return dates.frame_dates(list(facts.values()), doc)  # undated facts the report dates
 
 
 def _warn_no_pack(doc_id: str, language: str, lexicon: Lexicon) -> None:
