@@ -350,6 +350,12 @@ def check_sheets(paths: Iterable[Path], texts: dict[str, str] | None = None) -> 
     for path in paths:
         tree = read_tree(path)
         found = validate_tree(tree, path)
+        if "power" not in tree:  # it would render as the default power's
+            found.append(Finding(path, 1, "power", "missing: the sheet does not say whose "
+                                 "engagement it records; add e.g. `power: Russia`"))
+        if "region" not in tree:
+            log.warning("%s: no region recorded; add e.g. `region: latin_america` (the next "
+                        "update writes it)", path)
         if not found and texts is not None:
             found = check_quotes(tree, path, texts)
         findings.extend(found)
@@ -604,8 +610,15 @@ def merge_sheet(
     return changes
 
 
-def new_tree(country: str, power: str) -> CommentedMap:
-    return sheet_to_tree(FactSheet(country=country, power=power))
+def new_tree(country: str, power: str, region: str | None = None) -> CommentedMap:
+    return sheet_to_tree(FactSheet(country=country, power=power, region=region))
+
+
+def _record_region(tree: CommentedMap, region: str | None) -> None:
+    """Write the run's region into a sheet that has none yet (right after ``power``)."""
+    if region and "region" not in tree:
+        keys = list(tree)
+        tree.insert(keys.index("power") + 1 if "power" in keys else len(keys), "region", region)
 
 
 def update_sheets(
@@ -615,6 +628,7 @@ def update_sheets(
     sources: dict[str, Source],
     *,
     power: str = DEFAULT_POWER_NAME,
+    region: str | None = None,
     countries: Iterable[str] | None = None,
     dry_run: bool = False,
 ) -> list[Changes]:
@@ -648,7 +662,9 @@ def update_sheets(
         results = []
         for code, path, found in plans:
             created = found is None
-            tree = new_tree(code, power) if found is None else found
+            tree = new_tree(code, power, region) if found is None else found
+            recorded = not created and region is not None and "region" not in tree
+            _record_region(tree, region)
             changes = merge_sheet(
                 tree,
                 [e for e in events if e.country == code],
@@ -658,7 +674,7 @@ def update_sheets(
             changes.created = created
             if created and not (tree["events"] or tree["disagreements"]):
                 continue  # nothing to say about this country
-            if changes.changed and not dry_run:
+            if (changes.changed or recorded) and not dry_run:
                 save_tree(path, tree)
             results.append(changes)
         return results

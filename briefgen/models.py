@@ -577,11 +577,15 @@ class FactSheet:
     reviewer: str | None = None
     reviewed: str | None = None
     schema_version: int = SCHEMA_VERSION
+    #: the region lexicon the sheet was built with ("latin_america"); update refuses
+    #: to mix in a run over another region (or power)
+    region: str | None = None
 
     SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
         Key("schema_version", {"const": SCHEMA_VERSION}, required=True),
         Key("country", {"type": "string", "pattern": "^[A-Z]{2}$"}, required=True),
         Key("power", _TEXT),
+        Key("region", _TEXT, omit_empty=True),
         Key("reviewer", _TEXT_OR_NULL),
         Key("reviewed", _DATE_OR_NULL),
         Key("bottom_line", _TEXT_OR_NULL),
@@ -614,6 +618,7 @@ class FactSheet:
         return cls(
             country=country,
             power=str(d.get("power") or DEFAULT_POWER_NAME),
+            region=_str_or_none(d.get("region")),
             events=[Event.from_dict(e, country, sources) for e in d.get("events") or []],
             disagreements=[
                 Disagreement.from_dict(x, country) for x in d.get("disagreements") or []

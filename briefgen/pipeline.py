@@ -128,6 +128,8 @@ def update(
     from briefgen.factsheets import list_sheets, load_sheet, update_sheets
 
     options = options or RunOptions()
+    power, region = power_name(options.power), region_name(options.region)
+    guard_sheets(data_dir, power, region, countries)
     known = [e for path in list_sheets(data_dir) for e in load_sheet(path).events]
     result = run(corpus, options, known=known)
     return update_sheets(
@@ -135,10 +137,47 @@ def update(
         result.events,
         result.disagreements,
         result.sources,
-        power=power_name(options.power),
+        power=power,
+        region=region,
         countries=list(countries) if countries else None,
         dry_run=dry_run,
     )
+
+
+def region_name(region: str) -> str:
+    """The name a sheet records for a region: its lexicon's stem ("latin_america"), also
+    when the region was given as a path to its .yaml file."""
+    return Path(region).stem if region.endswith((".yaml", ".yml")) else region
+
+
+def guard_sheets(
+    data_dir: Path, power: str, region: str, countries: Sequence[str] | None = None
+) -> None:
+    """Refuse (UsageError, exit 2) to merge a run into sheets of another power or region.
+
+    A sheet records its ``power`` (display name) and ``region`` (lexicon name); mixing
+    China's events into Russia's sheets would mark every reviewed event stale.
+    """
+    from briefgen.errors import UsageError
+    from briefgen.factsheets import list_sheets, read_tree
+
+    wanted = {c.upper() for c in countries} if countries else None
+    clashes = []
+    for path in list_sheets(data_dir):
+        if wanted is not None and path.stem.upper() not in wanted:
+            continue
+        tree = read_tree(path)
+        theirs = (str(tree.get("power") or ""), str(tree.get("region") or ""))
+        if theirs[0] and theirs[0].casefold() != power.casefold():
+            clashes.append(f"{path}: power: {theirs[0]}, but this run tracks {power}")
+        elif theirs[1] and theirs[1] != region:
+            clashes.append(f"{path}: region: {theirs[1]}, but this run covers {region}")
+    if clashes:
+        raise UsageError(
+            "\n".join(clashes)
+            + "\nnothing was updated; run with the sheets' --power/--region, or write "
+            "elsewhere with --data DIR"
+        )
 
 
 def power_name(power: str) -> str:

@@ -348,3 +348,73 @@ def test_lexicons_security_cooperation_cues_on_africa(tmp_path):
     found = facts_of(result)
     assert ("CF", "military_cooperation") in found
     assert ("ML", "military_cooperation") in found
+
+
+# --------------------------------------------------------------------------- 4. sheets
+
+
+@pytest.fixture
+def china_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "cn-corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Caribbean Ledger, 20 March 2021\n\n"
+        "In March 2021 Xi Jinping visited Caracas and met Nicolás Maduro.\n",
+        encoding="utf-8",
+    )
+    return corpus
+
+
+def test_lexicons_sheet_records_power_and_region(china_corpus, tmp_path):
+    data = tmp_path / "data"
+    result = invoke(
+        "update", "--corpus", str(china_corpus), "--data", str(data), "--power", "china"
+    )
+    assert result.exit_code == 0, result.output
+    text = (data / "factsheets" / "ve.yaml").read_text(encoding="utf-8")
+    assert "\npower: China\nregion: latin_america\n" in text
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        ((), "power: China, but this run tracks Russia"),
+        (
+            ("--power", "china", "--region", "africa"),
+            "region: latin_america, but this run covers africa",
+        ),
+    ],
+)
+def test_lexicons_update_refuses_another_power_or_region(china_corpus, tmp_path, args, fragment):
+    data = tmp_path / "data"
+    first = invoke("update", "--corpus", str(china_corpus), "--data", str(data), "--power", "china")
+    assert first.exit_code == 0, first.output
+    sheet = data / "factsheets" / "ve.yaml"
+    before = sheet.read_bytes()
+    result = invoke("update", "--corpus", str(china_corpus), "--data", str(data), *args)
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output and "--data" in result.output
+    assert str(sheet) in result.output and "Traceback" not in result.output
+    assert sheet.read_bytes() == before
+    elsewhere = invoke(
+        "update", "--corpus", str(china_corpus), "--data", str(tmp_path / "other"), *args
+    )
+    assert elsewhere.exit_code == 0, elsewhere.output
+
+
+def test_lexicons_check_flags_a_sheet_without_power(china_corpus, tmp_path):
+    data = tmp_path / "data"
+    assert (
+        invoke(
+            "update", "--corpus", str(china_corpus), "--data", str(data), "--power", "china"
+        ).exit_code
+        == 0
+    )
+    assert invoke("check", "--data", str(data)).exit_code == 0
+    sheet = data / "factsheets" / "ve.yaml"
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8").replace("power: China\n", ""), encoding="utf-8"
+    )
+    result = invoke("check", "--data", str(data))
+    assert result.exit_code == 1
+    assert "ve.yaml:1 power: missing" in result.output
