@@ -415,20 +415,6 @@ class Predecessor(Strict):
     names: Names = []
 
 
-class Category(Strict):
-    """A category a lexicon adds to the default three (see docs/lexicons.md)."""
-
-    label: str
-    colour: str | None = None
-    color: str | None = None
-    description: str | None = None
-    triggers: list[str] = []
-    objects: list[str] = []
-    exclude: list[str] = []
-    needs_visitor: bool = False
-    split_clauses: bool = True
-
-
 def _alpha2(value: Any) -> Any:
     if not isinstance(value, str):
         return value
@@ -456,13 +442,11 @@ class PowerFile(Strict):
     names: Names = []
     demonyms: Names = []
     capitals: Names = []
-    not_names: Names = []
     officials: list[Person] = []
     leaders: list[Person] = []
     companies: Things = []
     equipment: Things | dict[str, list[str]] = []
     predecessor: Predecessor | None = None
-    categories: dict[str, Category] = {}
 
     @field_validator("names")
     @classmethod
@@ -492,7 +476,6 @@ class RegionFile(Strict):
     not_names: Names = []
     outside_powers: Names = []
     outside_leaders: list[Person] = []
-    categories: dict[str, Category] = {}
 
 
 MODELS: dict[str, type[Strict]] = {"power": PowerFile, "region": RegionFile}
@@ -632,7 +615,6 @@ def _entries(kind: str, data: Any) -> Iterator[tuple[tuple[Any, ...], str, str]]
             yield from people_or_things(("equipment",), data["equipment"], "equipment")
         predecessor = data.get("predecessor") or {}
         yield from names_at(("predecessor", "names"), predecessor.get("names"), "predecessor")
-        yield from names_at(("not_names",), data.get("not_names"), "not_names")
     else:
         for i, country in enumerate(data.get("countries") or []):
             code = country.get("code")

@@ -418,3 +418,63 @@ def test_lexicons_check_flags_a_sheet_without_power(china_corpus, tmp_path):
     result = invoke("check", "--data", str(data))
     assert result.exit_code == 1
     assert "ve.yaml:1 power: missing" in result.output
+
+
+# --------------------------------------------------------------------------- 6. docs
+
+
+def _doc_files(doc: Path) -> dict[str, str]:
+    """The files of the worked example: fenced blocks whose first line is ``# <path>``."""
+    import re
+
+    files = {}
+    for block in re.findall(r"```(?:yaml|text)\n(.*?)```", doc.read_text(encoding="utf-8"), re.S):
+        first, _, body = block.partition("\n")
+        if first.startswith("# ") and "/" in first:
+            files[first[2:].strip()] = body
+    return files
+
+
+def test_lexicons_doc_example_runs_as_written(tmp_path):
+    doc = Path(__file__).resolve().parents[1] / "docs" / "lexicons.md"
+    files = _doc_files(doc)
+    assert {"my-lexicons/powers/india.yaml", "my-lexicons/regions/indian_ocean.yaml"} <= set(files)
+    for name, body in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    lex, data, out = tmp_path / "my-lexicons", tmp_path / "data", tmp_path / "output"
+    check = invoke("lexicons", "check", str(lex))
+    assert check.exit_code == 0, check.output
+    update = invoke(
+        "--lexicons",
+        str(lex),
+        "update",
+        "--corpus",
+        str(tmp_path / "corpus"),
+        "--data",
+        str(data),
+        "--power",
+        "india",
+        "--region",
+        "indian_ocean",
+    )
+    assert update.exit_code == 0, update.output
+    sheet = (data / "factsheets" / "mu.yaml").read_text(encoding="utf-8")
+    assert "\npower: India\nregion: indian_ocean\n" in sheet
+    assert "military_cooperation" in sheet
+    build = invoke(
+        "--lexicons",
+        str(lex),
+        "build",
+        "mu",
+        "--data",
+        str(data),
+        "--include-proposed",
+        "--format",
+        "html",
+        "--out",
+        str(out),
+    )
+    assert build.exit_code == 0, build.output
+    html = next(out.glob("mu*.html")).read_text(encoding="utf-8")
+    assert "India" in html and "Dornier 228" in html
