@@ -110,7 +110,13 @@ def check_yaml(
     Raises YamlError naming file, line and limit. Linear in the text.
     """
     path = Path(path)
-    size = len(text.encode("utf-8", "surrogatepass"))
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:  # lone surrogates: not text any parser can take
+        line = text.count("\n", 0, exc.start) + 1
+        raise YamlError(
+            path, line, "not valid Unicode (a lone surrogate)", "save the file as UTF-8"
+        ) from None
     if size > max_bytes:
         raise YamlError(
             path,

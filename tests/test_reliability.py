@@ -548,3 +548,91 @@ def test_reliability_lock_is_filelock(tmp_path):
 )
 def test_reliability_normalise_date_reads_month_names(value, expected):
     assert normalise_date(value) == expected
+
+
+def _two_sheets_for_ve(data: Path) -> tuple[Path, Path]:
+    main, old = sheet_path(data, "ve"), data / "factsheets" / "ve_old.yaml"
+    save_tree(main, sheet_to_tree(sample_sheet(country="VE")))
+    save_tree(old, sheet_to_tree(sample_sheet(country="VE")))
+    return main, old
+
+
+@pytest.mark.parametrize("command", ["build", "update", "check"])
+def test_reliability_two_sheets_for_one_country_are_an_error(tmp_path, monkeypatch, command):
+    """Row 4: a stray ve_old.yaml claiming VE stops build, update and check, naming both."""
+    data = tmp_path / "data"
+    main, old = _two_sheets_for_ve(data)
+    before = {p: p.read_bytes() for p in (main, old)}
+    if command == "build":
+        args = ["build", "--all", "--format", "html", "--out", str(tmp_path / "out")]
+    elif command == "update":
+        monkeypatch.setattr("briefgen.cli.run_pipeline", _fake_pipeline([]))
+        args = ["update", "--corpus", str(_write_corpus(tmp_path / "corpus"))]
+    else:
+        args = ["check"]
+    result = CliRunner().invoke(cli, [*args, "--data", str(data)])
+    assert result.exit_code == (1 if command == "check" else 2), result.output
+    assert str(main) in result.output and str(old) in result.output
+    assert "both claim VE" in result.output
+    assert not (tmp_path / "out" / "ve.html").exists()
+    assert {p: p.read_bytes() for p in (main, old)} == before
+
+
+def test_reliability_update_on_an_empty_corpus_stops(tmp_path, monkeypatch):
+    """Row 8: an empty (or unreadable) corpus would mark everything stale: refused."""
+    data = tmp_path / "data"
+    path = sheet_path(data, "bo")
+    save_tree(path, sheet_to_tree(sample_sheet()))
+    before = path.read_bytes()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setattr("briefgen.cli.run_pipeline", _fake_pipeline([], n_docs=0))
+    result = CliRunner().invoke(cli, ["update", "--corpus", str(empty), "--data", str(data)])
+    assert result.exit_code == 1, result.output
+    assert "no readable document" in result.output and "--allow-stale" in result.output
+    assert "Bolivian foreign minister in Moscow" in result.output
+    assert path.read_bytes() == before
+
+
+def test_reliability_mass_stale_needs_allow_stale(tmp_path, monkeypatch):
+    """Row 8: more than a third of the reviewed events going stale stops the update with a
+    summary; --allow-stale goes ahead and prints each stale event by title."""
+    data = tmp_path / "data"
+    path = sheet_path(data, "bo")
+    sheet = sample_sheet()
+    save_tree(path, sheet_to_tree(sheet))
+    before = path.read_bytes()
+    with pytest.raises(factsheets.StaleGuardError, match="2 of 3 reviewed events"):
+        update_sheets(data, sheet.events[:1], [], {}, documents=2)
+    assert path.read_bytes() == before
+    monkeypatch.setattr("briefgen.cli.run_pipeline", _fake_pipeline(sheet.events[:1]))
+    corpus = _write_corpus(tmp_path / "corpus")
+    args = ["update", "--corpus", str(corpus), "--data", str(data)]
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 1 and "--allow-stale" in refused.output, refused.output
+    allowed = CliRunner().invoke(cli, [*args, "--allow-stale"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "stale (accepted): Rosatom research reactor deal" in allowed.output
+    assert "stale (accepted): Russian instructors train helicopter crews" in allowed.output
+    assert sum(e.stale for e in load_sheet(path).events) == 2
+
+
+def test_reliability_every_reviewed_event_of_a_country_going_stale_stops(tmp_path):
+    """Row 8: a country losing all its reviewed events stops, even under a third overall."""
+    data = tmp_path / "data"
+    big = sample_sheet(country="AR")
+    for n in range(3):  # AR: 9 reviewed events, all kept
+        for e in sample_sheet(country="AR").events:
+            e.id = f"{e.id}-{n}"
+            e.evidence = [Quote(q.doc, q.text, q.start + 1000 * (n + 1), q.end + 1000 * (n + 1))
+                          for q in e.evidence]
+            big.events.append(e)
+    save_tree(sheet_path(data, "ar"), sheet_to_tree(big))
+    small = sample_sheet(country="BO")
+    small.events = small.events[:1]
+    small.key_judgments = []
+    save_tree(sheet_path(data, "bo"), sheet_to_tree(small))
+    with pytest.raises(factsheets.StaleGuardError, match="every reviewed event of BO"):
+        update_sheets(data, big.events, [], {}, documents=2)
+    changes = update_sheets(data, big.events, [], {}, documents=2, allow_stale=True)
+    assert {c.country: c.stale for c in changes}["BO"] == 1
