@@ -161,7 +161,6 @@ import logging  # noqa: E402
 import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-from types import SimpleNamespace  # noqa: E402
 
 from click.testing import CliRunner  # noqa: E402
 
@@ -399,9 +398,11 @@ def test_reliability_long_output_name_is_an_io_error_not_unexpected(tmp_path):
 
 
 def _fake_pipeline(events, n_docs=2):
-    def run(corpus, power="russia", region="latin_america", known=(), max_doc_mb=20.0, **kw):
-        docs = documents()[:n_docs]
-        return docs, [], SimpleNamespace(events=events, disagreements=[])
+    """Stands in for pipeline.run: the CLI's own work without extraction."""
+    from briefgen.pipeline import Run
+
+    def run(corpus, options=None, *, known=(), client=None):
+        return Run(documents()[:n_docs], [], list(events), [])
 
     return run
 
@@ -409,7 +410,7 @@ def _fake_pipeline(events, n_docs=2):
 def test_reliability_read_only_data_dir_is_an_io_error(tmp_path, monkeypatch):
     """Row 12: a data directory that cannot be written: exit 1 naming the file."""
     corpus = _write_corpus(tmp_path / "corpus")
-    monkeypatch.setattr("briefgen.cli.run_pipeline", _fake_pipeline(sample_sheet().events))
+    monkeypatch.setattr("briefgen.pipeline.run", _fake_pipeline(sample_sheet().events))
 
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "data" / "x"))
@@ -566,7 +567,7 @@ def test_reliability_two_sheets_for_one_country_are_an_error(tmp_path, monkeypat
     if command == "build":
         args = ["build", "--all", "--format", "html", "--out", str(tmp_path / "out")]
     elif command == "update":
-        monkeypatch.setattr("briefgen.cli.run_pipeline", _fake_pipeline([]))
+        monkeypatch.setattr("briefgen.pipeline.run", _fake_pipeline([]))
         args = ["update", "--corpus", str(_write_corpus(tmp_path / "corpus"))]
     else:
         args = ["check"]
@@ -586,7 +587,7 @@ def test_reliability_update_on_an_empty_corpus_stops(tmp_path, monkeypatch):
     before = path.read_bytes()
     empty = tmp_path / "empty"
     empty.mkdir()
-    monkeypatch.setattr("briefgen.cli.run_pipeline", _fake_pipeline([], n_docs=0))
+    monkeypatch.setattr("briefgen.pipeline.run", _fake_pipeline([], n_docs=0))
     result = CliRunner().invoke(cli, ["update", "--corpus", str(empty), "--data", str(data)])
     assert result.exit_code == 1, result.output
     assert "no readable document" in result.output and "--allow-stale" in result.output
@@ -605,7 +606,7 @@ def test_reliability_mass_stale_needs_allow_stale(tmp_path, monkeypatch):
     with pytest.raises(factsheets.StaleGuardError, match="2 of 3 reviewed events"):
         update_sheets(data, sheet.events[:1], [], {}, documents=2)
     assert path.read_bytes() == before
-    monkeypatch.setattr("briefgen.cli.run_pipeline", _fake_pipeline(sheet.events[:1]))
+    monkeypatch.setattr("briefgen.pipeline.run", _fake_pipeline(sheet.events[:1]))
     corpus = _write_corpus(tmp_path / "corpus")
     args = ["update", "--corpus", str(corpus), "--data", str(data)]
     refused = CliRunner().invoke(cli, args)
