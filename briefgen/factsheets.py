@@ -182,7 +182,7 @@ def read_tree(path: Path) -> CommentedMap:
         raise SheetError(f"{path}{line}: {problem}; {hint}") from None
     except YAMLError as exc:
         raise SheetError(f"{path}: invalid YAML ({exc}); the file was not changed") from None
-    except (ValueError, TypeError, OverflowError) as exc:  # a value ruamel cannot build
+    except (ValueError, TypeError, OverflowError, IndexError, KeyError, AttributeError) as exc:
         raise SheetError(
             f"{path}: a value cannot be read ({exc}); fix or quote it; the file was not changed"
         ) from None

@@ -211,7 +211,7 @@ def load_yaml_node(text: str, path: Path | str, **limits: Any) -> tuple[Any, yam
         value = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, path, limits.get("what", "YAML file")) from None
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. !!int on a word
+    except (ValueError, TypeError, OverflowError, IndexError, KeyError, AttributeError) as exc:
         raise YamlError(
             path, None, f"a value cannot be read ({exc})", "fix or quote the value"
         ) from None
