@@ -363,7 +363,7 @@ def test_fuzz_yaml_loader_refuses_or_loads(text):
     except YamlError as exc:
         assert str(exc).startswith("f.yaml") and exc.problem and exc.fix
         return
-    json.dumps(value, default=str)  # the value can be walked: no alias expansion
+    assert len(repr(value)) < 100 * (len(text) + 10)  # walking it cannot blow up (no aliases)
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
