@@ -619,6 +619,10 @@ def update(
             f"{c.refreshed} refreshed, {c.stale} stale, {c.revived} back, "
             f"+{c.disagreements_added} disagreements, {len(c.kept)} analyst-reviewed kept"
         )
+        if c.reanchored:
+            click.echo(f"  {c.reanchored} quote(s) re-anchored where their document moved")
+        if c.claims_added:
+            click.echo(f"  +{c.claims_added} claim(s) in existing disagreements")
         for title, status in c.stale_events:  # never hidden without a word
             click.echo(f"  stale ({status}): {title}")
     if dry_run:

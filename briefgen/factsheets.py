@@ -94,6 +94,8 @@ class Changes:
     stale: int = 0
     revived: int = 0
     disagreements_added: int = 0
+    claims_added: int = 0
+    reanchored: int = 0  # quotes moved to where their words now are (or duplicates dropped)
     created: bool = False
     kept: list[str] = field(default_factory=list)  # ids whose analyst fields were kept
     stale_events: list[tuple[str, str]] = field(default_factory=list)  # (title, status)
@@ -114,6 +116,8 @@ class Changes:
             or self.stale
             or self.revived
             or self.disagreements_added
+            or self.claims_added
+            or self.reanchored
         )
 
 
@@ -320,6 +324,26 @@ def check_judgments(tree: CommentedMap, path: Path) -> list[Finding]:
     return findings
 
 
+def check_suppressions(tree: CommentedMap, path: Path) -> list[Finding]:
+    """Findings for suppressed disagreements and claims that do not say why (``note``)."""
+    findings = []
+    for i, d in enumerate(tree.get("disagreements") or []):
+        items = [([i], d)] + [([i, "claims", j], c) for j, c in enumerate(d.get("claims") or [])]
+        for loc, item in items:
+            if item.get("suppressed") and not str(item.get("note") or "").strip():
+                where = _where(["disagreements", *loc])
+                findings.append(
+                    Finding(
+                        path,
+                        _line_of(tree, ["disagreements", *loc]),
+                        where,
+                        "suppressed without a note; say why in `note:` (it is kept for the "
+                        "next reviewer)",
+                    )
+                )
+    return findings
+
+
 def judgment_findings(path: Path) -> list[Finding]:
     """check_judgments for a sheet file; empty when it cannot be read or is invalid (the
     build reports that itself)."""
@@ -397,7 +421,7 @@ def check_sheets(paths: Iterable[Path], texts: dict[str, str] | None = None) -> 
         tree = read_tree(path)
         found = validate_tree(tree, path)
         if not found:
-            found = check_judgments(tree, path)
+            found = check_judgments(tree, path) + check_suppressions(tree, path)
         if not found and texts is not None:
             found = check_quotes(tree, path, texts)
         findings.extend(found)
@@ -620,6 +644,119 @@ def _refresh(entry: CommentedMap, values: dict[str, Any], allowed: Iterable[str]
     return changed
 
 
+def _quote_hash(doc: Any, text: Any) -> str:
+    """A short hash of a quote by document and words (offsets change when a text moves)."""
+    words = " ".join(str(text).split())
+    return hashlib.sha1(f"{doc}\x1f{words}".encode()).hexdigest()[:8]
+
+
+def _proposed_record(entry: CommentedMap, key: str) -> set[str]:
+    """Hashes of the quotes the tool has proposed for this entry (``generated.<key>``)."""
+    raw = (entry.get("generated") or {}).get(key)
+    return set(str(raw).split()) if raw else set()
+
+
+def _merge_quotes(entry: CommentedMap, key: str, proposals: list[Quote | Claim]) -> tuple[int, int]:
+    """Merge proposed quotes into ``entry[key]`` (evidence or claims), in place.
+
+    A proposal already there (same document and offsets) is kept; one whose words are
+    there at other offsets re-anchors that item (the document moved; never a second copy);
+    one the tool proposed before that is no longer there was deleted by the analyst and
+    stays deleted (``generated.<key>`` records what the tool proposed); anything else is
+    added. RETURNS (tuple[int, int]): quotes added, quotes re-anchored.
+    """
+    items = entry[key]
+    record = _proposed_record(entry, key)
+    had_record = bool(record)
+    if not had_record:  # a sheet from before the record: what it holds was proposed
+        record = {_quote_hash(q["doc"], q["quote"]) for q in items}
+    exact = {(str(q["doc"]), int(q["start"]), int(q["end"])) for q in items}
+    wanted = {(p.doc, p.start, p.end) for p in (_as_quote(x) for x in proposals)}
+    added = moved = 0
+    for proposal in proposals:
+        quote = _as_quote(proposal)
+        digest = _quote_hash(quote.doc, quote.text)
+        if (quote.doc, quote.start, quote.end) in exact:
+            record.add(digest)
+            continue
+        same = next(
+            (
+                q
+                for q in items
+                if str(q["doc"]) == quote.doc
+                and str(q["quote"]) == quote.text
+                and (str(q["doc"]), int(q["start"]), int(q["end"])) not in wanted
+            ),
+            None,
+        )
+        if same is not None:
+            same["start"], same["end"] = quote.start, quote.end
+            exact.add((quote.doc, quote.start, quote.end))
+            moved += 1
+        elif digest in record:
+            continue  # proposed before, deleted by the analyst since
+        else:
+            items.append(_quote_map(proposal))
+            exact.add((quote.doc, quote.start, quote.end))
+            added += 1
+        record.add(digest)
+    if added or moved or had_record:
+        text = " ".join(sorted(record))
+        generated = entry.setdefault("generated", CommentedMap())
+        if generated.get(key) != text:
+            generated[key] = text
+    return added, moved
+
+
+def _as_quote(item: Quote | Claim) -> Quote:
+    return item.quote if isinstance(item, Claim) else item
+
+
+def reanchor_quotes(tree: CommentedMap, texts: dict[str, str]) -> int:
+    """Move each quote whose document changed to where its words now are, in place.
+
+    A line inserted at the top of a document shifts every offset below it: the quote is
+    found again (the occurrence nearest its old offset) and its offsets replaced; exact
+    duplicates that this leaves inside one entry (a sheet written by an older version
+    kept both copies) are removed. Quotes not found stay as they are (``check`` reports
+    them). RETURNS (int): quotes moved or removed as duplicates.
+    """
+    changed = 0
+    for section, key in (("events", "evidence"), ("disagreements", "claims")):
+        for item in tree.get(section) or []:
+            quotes = item.get(key) or []
+            for q in quotes:
+                text = texts.get(str(q["doc"]))
+                start, end, words = int(q["start"]), int(q["end"]), str(q["quote"])
+                if text is None or text[start:end] == words:
+                    continue
+                found = _nearest(text, words, start)
+                if found is not None:
+                    q["start"], q["end"] = found, found + len(words)
+                    changed += 1
+            seen: set[tuple[str, int, int]] = set()
+            for i in reversed(range(len(quotes))):
+                q = quotes[i]
+                where = (str(q["doc"]), int(q["start"]), int(q["end"]))
+                if where in seen and len(quotes) > 1:
+                    del quotes[i]
+                    changed += 1
+                seen.add(where)
+    return changed
+
+
+def _nearest(text: str, words: str, near: int) -> int | None:
+    best = None
+    at = text.find(words)
+    while at >= 0:
+        if best is None or abs(at - near) < abs(best - near):
+            best = at
+        if at > near:
+            break
+        at = text.find(words, at + 1)
+    return best
+
+
 def merge_sheet(
     tree: CommentedMap,
     events: list[Event],
@@ -639,14 +776,9 @@ def merge_sheet(
     entries = tree.setdefault("events", CommentedSeq())
     matched: set[int] = set()
     for event in events:
-        index = next(
-            (
-                i
-                for i, e in enumerate(entries)
-                if e["id"] == event.id and e["category"] == event.category
-            ),
-            None,
-        )
+        # By id first, whatever the category: the analyst may have changed it (the
+        # category is theirs; only a proposal's is the tool's).
+        index = next((i for i, e in enumerate(entries) if e["id"] == event.id), None)
         if index is None:  # the same event under another id: shared evidence
             index = next(
                 (
@@ -659,17 +791,19 @@ def merge_sheet(
                 None,
             )
         if index is None:
-            entries.append(event_to_map(event))
+            entry = event_to_map(event)
+            entry["generated"]["evidence"] = " ".join(
+                sorted({_quote_hash(q.doc, q.text) for q in event.evidence})
+            )
+            entries.append(entry)
             matched.add(len(entries) - 1)
             changes.added += 1
             continue
         matched.add(index)
         entry = entries[index]
-        have = _evidence_keys(entry["evidence"])
-        new_quotes = [q for q in event.evidence if (q.doc, q.start, q.end) not in have]
-        for quote in new_quotes:
-            entry["evidence"].append(_quote_map(quote))
-        changes.grown += bool(new_quotes)
+        added, moved = _merge_quotes(entry, "evidence", list(event.evidence))
+        changes.grown += bool(added)
+        changes.reanchored += moved
         if entry.get("stale"):
             del entry["stale"]
             changes.revived += 1
@@ -702,14 +836,18 @@ def merge_sheet(
                 None,
             )
         if index is None:
-            found.append(disagreement_to_map(d))
+            entry = disagreement_to_map(d)
+            entry["generated"]["claims"] = " ".join(
+                sorted({_quote_hash(c.quote.doc, c.quote.text) for c in d.claims})
+            )
+            found.append(entry)
             changes.disagreements_added += 1
             continue
-        entry = found[index]
-        have = _evidence_keys(entry["claims"])
-        for claim in d.claims:
-            if (claim.quote.doc, claim.quote.start, claim.quote.end) not in have:
-                entry["claims"].append(_quote_map(claim))
+        # Suppressed claims and disagreements stay in the sheet as they are: a claim the
+        # analyst suppressed or deleted is not added back.
+        added, moved = _merge_quotes(found[index], "claims", list(d.claims))
+        changes.claims_added += added
+        changes.reanchored += moved
 
     known = tree.setdefault("sources", CommentedMap())
     cited = {str(q["doc"]) for e in entries for q in e["evidence"]}
@@ -835,6 +973,7 @@ def update_sheets(
     dry_run: bool = False,
     allow_stale: bool = False,
     documents: int | None = None,
+    texts: dict[str, str] | None = None,
 ) -> list[Changes]:
     """Merge a pipeline run into data_dir's fact sheets: every sheet or none.
 
@@ -847,6 +986,8 @@ def update_sheets(
     allow_stale (bool): go ahead even when the merge would mark more than STALE_SHARE
         of the reviewed events stale, all of one country's, or the corpus is empty.
     documents (int | None): how many documents the corpus gave (0 → the guard above).
+    texts (dict[str, str] | None): the corpus's clean texts by document id; quotes that
+        moved in them are re-anchored first (``reanchor_quotes``).
     RETURNS (list[Changes]). Raises SheetError (unreadable or invalid sheets, two sheets
     for one country), StaleGuardError, or BriefgenError naming the file on I/O errors.
     """
@@ -877,6 +1018,7 @@ def update_sheets(
         for code, path, found in plans:
             created = found is None
             tree = new_tree(code, power) if found is None else found
+            moved = reanchor_quotes(tree, texts) if texts and not created else 0
             reviewed = sum(
                 1
                 for e in tree.get("events") or []
@@ -890,6 +1032,7 @@ def update_sheets(
             )
             changes.created = created
             changes.reviewed = reviewed
+            changes.reanchored += moved
             if created and not (tree["events"] or tree["disagreements"]):
                 continue  # nothing to say about this country
             if changes.changed:

@@ -143,6 +143,7 @@ def update(
         dry_run=dry_run,
         allow_stale=allow_stale,
         documents=len(result.documents),
+        texts={d.id: d.text for d in result.documents},
     )
 
 
