@@ -637,3 +637,19 @@ def test_reliability_every_reviewed_event_of_a_country_going_stale_stops(tmp_pat
         update_sheets(data, big.events, [], {}, documents=2)
     changes = update_sheets(data, big.events, [], {}, documents=2, allow_stale=True)
     assert {c.country: c.stale for c in changes}["BO"] == 1
+
+
+def test_reliability_pdf_page_limit_is_named(monkeypatch):
+    """Bounded work on PDFs: a PDF of more pages than MAX_PDF_PAGES is refused, naming it."""
+    import pypdf
+
+    from briefgen.ingest import readers
+
+    writer = pypdf.PdfWriter()
+    for _ in range(4):
+        writer.add_blank_page(width=72, height=72)
+    buf = __import__("io").BytesIO()
+    writer.write(buf)
+    monkeypatch.setattr(readers, "MAX_PDF_PAGES", 3)
+    with pytest.raises(UnreadableFileError, match="4 pages is over the limit of 3 pages"):
+        readers.PdfReader().read(buf.getvalue(), Path("big.pdf"))

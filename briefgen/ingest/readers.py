@@ -159,6 +159,10 @@ class HtmlReader(BaseReader):
         return Parsed(body, meta, warnings)
 
 
+#: Most pages read from one PDF (a book-length report is a few hundred).
+MAX_PDF_PAGES = 2000
+
+
 class PdfReader(BaseReader):
     """PDF: the text layer of every page (pypdf); scanned PDFs without text are refused."""
 
@@ -189,6 +193,12 @@ class PdfReader(BaseReader):
             reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise UnreadableFileError("encrypted PDF; save an unencrypted copy")
+            count = len(reader.pages)
+            if count > MAX_PDF_PAGES:  # text extraction is about 0.1 s a page
+                raise UnreadableFileError(
+                    f"{count} pages is over the limit of {MAX_PDF_PAGES} pages per PDF; "
+                    "split the document"
+                )
             pages = [_page_text(page) for page in reader.pages]
         except UnreadableFileError:
             raise
