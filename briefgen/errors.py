@@ -61,5 +61,5 @@ _IO_FIXES = {
 def io_message(exc: OSError) -> str:
     """One line for an I/O failure (exit 1): the file, the fault, the fix."""
     name = exc.filename if exc.filename is not None else "briefgen"
-    fix = _IO_FIXES.get(exc.errno, "check the path and the disk")
+    fix = _IO_FIXES.get(exc.errno or 0, "check the path and the disk")
     return f"{name}: {exc.strerror or exc}; {fix}"

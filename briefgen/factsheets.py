@@ -1053,9 +1053,9 @@ def update_sheets(
             raise BriefgenError(
                 "refusing to write invalid sheets; nothing was written:\n" + "\n".join(problems)
             )
-        texts = [(path, dump_tree(tree)) for path, tree in writes]
+        payloads = [(path, dump_tree(tree)) for path, tree in writes]
         try:
-            write_all(texts)
+            write_all(payloads)
         except OSError as exc:
             raise BriefgenError(f"{io_message(exc)}; no fact sheet was changed") from None
         return results
