@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from briefgen import __version__
-from briefgen.errors import BriefgenError, UsageError
+from briefgen.errors import BriefgenError, UsageError, io_message
 from briefgen.models import DEFAULT_POWER, DEFAULT_POWER_NAME, DEFAULT_REGION
 
 log = logging.getLogger("briefgen")
@@ -41,7 +41,17 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root.propagate = False  # our handler only; see conftest for tests
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group: an OSError anywhere becomes one line naming the file, exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            raise BriefgenError(io_message(exc)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefgen")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
@@ -123,6 +133,30 @@ lexicons_option = click.option(
     help="A folder of powers/, regions/, languages/ searched before the package's "
     "lexicons (repeatable).",
 )
+
+
+def _table(title: str, columns):
+    """A rich table whose title and cells are plain text: user text (``[/x]``,
+    ``[link=file:///etc/passwd]``, ``:skull:``) is shown literally, never parsed as markup."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(title))
+    for col in columns:
+        table.add_column(Text(str(col)), overflow="fold")
+    return table
+
+
+def _row(table, *values) -> None:
+    from rich.text import Text
+
+    table.add_row(*(Text(str(v)) for v in values))
+
+
+def _print_table(table, stderr: bool = False) -> None:
+    from rich.console import Console
+
+    Console(stderr=stderr, soft_wrap=False, emoji=False, markup=False).print(table)
 
 
 def _echo_json(data: object) -> None:
@@ -286,6 +320,11 @@ def build(
                 )
     else:
         raise UsageError("name at least one COUNTRY, or pass --all")
+    _guard_sheets(data_dir, paths)
+    try:  # a bad --out (too long, read-only, below a file) is refused before any rendering
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BriefgenError(f"--out {io_message(exc)}") from None
     options = RenderOptions(
         page_size="Letter" if page_size.lower() == "letter" else "A4",
         handling=handling,
@@ -318,6 +357,17 @@ def build(
             + ", ".join(r.country.lower() for r in warned)
             + " (see above); fix them or build without --strict"
         )
+
+
+def _guard_sheets(data_dir: Path, paths: list[Path]) -> None:
+    """Before rendering: one sheet per country (else exit 2), and a warning for each key
+    judgment resting on events that are stale, rejected or missing."""
+    from briefgen.factsheets import check_one_sheet_per_country, judgment_findings, list_sheets
+
+    check_one_sheet_per_country(list_sheets(data_dir))
+    for path in paths:
+        for finding in judgment_findings(path):
+            log.warning("%s", finding)
 
 
 def _run_builds(paths, out_dir, formats, options, jobs):
@@ -353,21 +403,17 @@ def _run_builds(paths, out_dir, formats, options, jobs):
 
 
 def _print_summary(results) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="Briefings")
-    for col in ("country", "events", "pages", "seconds", "paths"):
-        table.add_column(col, overflow="fold")
+    table = _table("Briefings", ("country", "events", "pages", "seconds", "paths"))
     for r in results:
-        table.add_row(
+        _row(
+            table,
             r.country.lower(),
             str(r.events) if r.ok else "failed",
             str(r.pages or "—"),
             f"{r.seconds:.1f}",
             ", ".join(r.paths.values()) or (r.error or ""),
         )
-    Console(stderr=True, soft_wrap=False).print(table)
+    _print_table(table, stderr=True)
 
 
 # --------------------------------------------------------------------------- check
@@ -394,7 +440,7 @@ def check(
         briefgen check
         briefgen check ve cu --corpus ../shared/corpus
     """
-    from briefgen.factsheets import check_sheets, list_sheets, sheet_path
+    from briefgen.factsheets import check_sheets, duplicate_sheets, list_sheets, sheet_path
 
     if countries:
         paths = [sheet_path(data_dir, c) for c in _countries(countries)]
@@ -405,6 +451,9 @@ def check(
         paths = list_sheets(data_dir)
         if not paths:
             raise UsageError(f"{data_dir / 'factsheets'}: no fact sheets to check")
+    doubled = duplicate_sheets(list_sheets(data_dir))
+    for finding in doubled:
+        click.echo(str(finding))
     texts = None
     if corpus is not None:
         from briefgen.ingest import load_corpus
@@ -413,6 +462,7 @@ def check(
     findings = check_sheets(paths, texts)
     for finding in findings:
         click.echo(str(finding))
+    findings += doubled
     if findings:
         raise BriefgenError(f"{len(findings)} finding(s) in {len(paths)} sheet(s)")
     click.echo(f"{len(paths)} sheet(s) valid", err=True)
@@ -503,16 +553,14 @@ def extract(
             }
         )
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{len(facts)} facts from {len(documents)} documents")
-    for col in ("country", "category", "date", "doc", "quote"):
-        table.add_column(col, overflow="fold")
+    table = _table(
+        f"{len(facts)} facts from {len(documents)} documents",
+        ("country", "category", "date", "doc", "quote"),
+    )
     for f in facts:
         q = f.quote.text if len(f.quote.text) < 120 else f.quote.text[:117] + "…"
-        table.add_row(f.country, f.category, f.date or "—", f.quote.doc, q)
-    Console(soft_wrap=False).print(table)
+        _row(table, f.country, f.category, f.date or "—", f.quote.doc, q)
+    _print_table(table)
     click.echo(f"{len(result.disagreements)} disagreement(s)")
 
 
@@ -521,6 +569,12 @@ def extract(
 @click.argument("countries", nargs=-1)
 @data_option
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option(
+    "--allow-stale",
+    is_flag=True,
+    help="Go ahead even if over a third of the reviewed events (or all of a country's) "
+    "would be marked stale, or the corpus is empty.",
+)
 @power_option
 @region_option
 @lexicons_option
@@ -531,6 +585,7 @@ def update(
     countries: tuple[str, ...],
     data_dir: Path,
     dry_run: bool,
+    allow_stale: bool,
     power: str,
     region: str,
     max_doc_mb: float,
@@ -554,7 +609,9 @@ def update(
         power=power, region=region, max_doc_mb=max_doc_mb, jobs=jobs, engine=engine,
         scheduler=scheduler,
     )
-    changes = pipeline.update(corpus, data_dir, options, countries=codes, dry_run=dry_run)
+    changes = pipeline.update(
+        corpus, data_dir, options, countries=codes, dry_run=dry_run, allow_stale=allow_stale
+    )
     for c in changes:
         state = "new sheet" if c.created else ("changed" if c.changed else "unchanged")
         click.echo(
@@ -562,6 +619,12 @@ def update(
             f"{c.refreshed} refreshed, {c.stale} stale, {c.revived} back, "
             f"+{c.disagreements_added} disagreements, {len(c.kept)} analyst-reviewed kept"
         )
+        if c.reanchored:
+            click.echo(f"  {c.reanchored} quote(s) re-anchored where their document moved")
+        if c.claims_added:
+            click.echo(f"  +{c.claims_added} claim(s) in existing disagreements")
+        for title, status in c.stale_events:  # never hidden without a word
+            click.echo(f"  stale ({status}): {title}")
     if dry_run:
         click.echo("dry run: nothing written", err=True)
 
@@ -651,16 +714,14 @@ def corpus_list(corpus: Path, fmt: str, max_doc_mb: float) -> None:
     if fmt == "json":
         _echo_json([d.summary() for d in documents])
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{len(documents)} documents in {corpus}")
-    for col in ("doc", "title", "date", "grade", "kind", "chars"):
-        table.add_column(col, overflow="fold")
+    table = _table(
+        f"{len(documents)} documents in {corpus}",
+        ("doc", "title", "date", "grade", "kind", "chars"),
+    )
     for d in documents:
         date = (d.published or "—") + (" (est.)" if d.published and d.date_estimated else "")
-        table.add_row(d.id, d.title or "—", date, d.reliability, d.kind or "—", str(len(d.text)))
-    Console(soft_wrap=False).print(table)
+        _row(table, d.id, d.title or "—", date, d.reliability, d.kind or "—", len(d.text))
+    _print_table(table)
 
 
 @corpus.command("show")
@@ -720,15 +781,10 @@ def _print_frame(frame, fmt: str, title: str) -> None:
     elif fmt == "csv":
         click.echo(frame.to_csv(index=False), nl=False)
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=title)
-        for col in frame.columns:
-            table.add_column(str(col), overflow="fold")
+        table = _table(title, frame.columns)
         for row in frame.astype(object).where(frame.notna(), "—").itertuples(index=False):
-            table.add_row(*(str(v) for v in row))
-        Console(soft_wrap=False).print(table)
+            _row(table, *row)
+        _print_table(table)
 
 
 @cli.command("list")

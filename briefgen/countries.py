@@ -16,6 +16,7 @@ import pycountry
 import yaml
 
 from briefgen.errors import CountryError
+from briefgen.yamlio import YamlError, load_yaml
 
 #: Names people use that ISO does not list.
 ALIASES = {
@@ -51,8 +52,8 @@ def _lexicon_names() -> dict[str, str]:
         return names
     for file in files:
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError:
+            data = load_yaml(file.read_text(encoding="utf-8"), file.name, what="lexicon") or {}
+        except (yaml.YAMLError, YamlError):
             continue  # a broken lexicon is reported by the extractor, not here
         for entry in data.get("countries") or []:
             code = str(entry.get("code", "")).upper()

@@ -64,10 +64,11 @@ def edition_content(sheet: FactSheet, include_proposed: bool = False) -> dict[st
         d.id: {
             "topic": d.topic,
             "kind": d.kind,
-            "claims": sorted(f"{c.quote.doc}:{c.quote.start}-{c.quote.end}" for c in d.claims),
+            "claims": sorted(
+                f"{c.quote.doc}:{c.quote.start}-{c.quote.end}" for c in d.shown_claims
+            ),
         }
-        for d in sheet.disagreements
-        if d.status in statuses
+        for d in sheet.shown_disagreements(statuses)  # suppressed ones are not shown
     }
     return {
         "country": sheet.country.upper(),

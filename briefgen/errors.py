@@ -7,6 +7,8 @@ Every message names the file (and line or YAML path when known), the fault and t
 
 from __future__ import annotations
 
+import errno
+
 import click
 
 
@@ -44,3 +46,20 @@ class RenderError(BriefgenError):
 
 class VerifyError(BriefgenError):
     """A shown quote that no longer matches its document: the build is refused."""
+
+
+_IO_FIXES = {
+    errno.ENOSPC: "free some disk space and run the command again",
+    errno.EDQUOT: "free some disk space and run the command again",
+    errno.EACCES: "check the permissions of the file and its folder",
+    errno.EPERM: "check the permissions of the file and its folder",
+    errno.EROFS: "the file system is read-only; choose a writable folder",
+    errno.ENAMETOOLONG: "choose a shorter path",
+}
+
+
+def io_message(exc: OSError) -> str:
+    """One line for an I/O failure (exit 1): the file, the fault, the fix."""
+    name = exc.filename if exc.filename is not None else "briefgen"
+    fix = _IO_FIXES.get(exc.errno or 0, "check the path and the disk")
+    return f"{name}: {exc.strerror or exc}; {fix}"

@@ -14,12 +14,13 @@ A fact sheet is the analyst's document: the tool proposes, the analyst decides. 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import io
 import json
 import logging
-import time
+import os
+import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -29,9 +30,8 @@ from typing import Any, TypeVar
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
 
-from briefgen.errors import BriefgenError, SheetError
+from briefgen.errors import BriefgenError, SheetError, io_message
 from briefgen.files import write_atomic
 from briefgen.models import (
     CATEGORIES,
@@ -44,10 +44,13 @@ from briefgen.models import (
     Quote,
     Source,
 )
+from briefgen.yamlio import YamlError, check_yaml
 
 log = logging.getLogger("briefgen.factsheets")
 
 SHEET_DIR = "factsheets"
+#: Largest fact sheet read, in bytes (the shipped ones are under 100 KB).
+MAX_SHEET_BYTES = 20_000_000
 LOCK_NAME = ".briefgen.lock"
 HEADER = (
     "briefgen fact sheet for {country}: the analyst's document.\n"
@@ -91,8 +94,17 @@ class Changes:
     stale: int = 0
     revived: int = 0
     disagreements_added: int = 0
+    claims_added: int = 0
+    reanchored: int = 0  # quotes moved to where their words now are (or duplicates dropped)
     created: bool = False
     kept: list[str] = field(default_factory=list)  # ids whose analyst fields were kept
+    stale_events: list[tuple[str, str]] = field(default_factory=list)  # (title, status)
+    reviewed: int = 0  # reviewed events in the sheet before the merge (not stale)
+
+    @property
+    def stale_reviewed(self) -> list[str]:
+        """Titles of reviewed events this merge marked stale."""
+        return [title for title, status in self.stale_events if status != "proposed"]
 
     @property
     def changed(self) -> bool:
@@ -104,6 +116,8 @@ class Changes:
             or self.stale
             or self.revived
             or self.disagreements_added
+            or self.claims_added
+            or self.reanchored
         )
 
 
@@ -156,16 +170,13 @@ def read_tree(path: Path) -> CommentedMap:
     except UnicodeDecodeError as exc:
         raise SheetError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8") from None
     try:
-        # Aliases are refused before the tree is built: nested ones expand exponentially
-        # ("billion laughs") once validation walks the tree. The tool never writes them.
-        for event in _yaml().parse(text):
-            if isinstance(event, AliasEvent):
-                line = event.start_mark.line + 1
-                raise SheetError(
-                    f"{path}:{line}: YAML alias *{event.anchor} is not allowed in "
-                    "a fact sheet; write the value out in full; the file was not "
-                    "changed"
-                )
+        # Size, depth, aliases (the tool never writes them), duplicate keys and impossible
+        # dates are refused on libyaml's event stream first: ruamel's pure-Python parser
+        # takes minutes on a few KB of "[" and recurses on deep nesting.
+        check_yaml(text, path, what="fact sheet", max_bytes=MAX_SHEET_BYTES)
+    except YamlError as exc:
+        raise SheetError(f"{exc}; the file was not changed") from None
+    try:
         tree = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -175,6 +186,10 @@ def read_tree(path: Path) -> CommentedMap:
         raise SheetError(f"{path}{line}: {problem}; {hint}") from None
     except YAMLError as exc:
         raise SheetError(f"{path}: invalid YAML ({exc}); the file was not changed") from None
+    except (ValueError, TypeError, OverflowError, IndexError, KeyError, AttributeError) as exc:
+        raise SheetError(
+            f"{path}: a value cannot be read ({exc}); fix or quote it; the file was not changed"
+        ) from None
     if not isinstance(tree, CommentedMap):
         raise SheetError(
             f"{path}:1: a fact sheet is a YAML mapping with schema_version, country, events"
@@ -270,18 +285,73 @@ def validate_tree(tree: CommentedMap, path: Path) -> list[Finding]:
                         "end must be greater than start",
                     )
                 )
+    return findings
+
+
+def check_judgments(tree: CommentedMap, path: Path) -> list[Finding]:
+    """Findings for key judgments citing events that are missing, stale or rejected.
+
+    Not a validation error (an update may have just made an event stale, and it must
+    still be written): ``check`` reports them (exit 1) and ``build`` warns.
+    """
+    events = {str(e["id"]): e for e in tree.get("events") or [] if isinstance(e, dict)}
+    findings = []
     for i, judgment in enumerate(tree.get("key_judgments") or []):
         for j, ref in enumerate(judgment.get("events") or []):
-            if ref not in seen:
+            event = events.get(str(ref))
+            if event is None:
+                problem = f"cites {ref}, which is not an event of this sheet; cite one of its ids"
+            elif event.get("stale"):
+                problem = (
+                    f"cites {ref} ({event.get('title')}), which is stale (no longer in the "
+                    "corpus); revise the judgment or restore the event's documents"
+                )
+            elif event.get("status") == "rejected":
+                problem = (
+                    f"cites {ref} ({event.get('title')}), which is rejected; revise the "
+                    "judgment or review the event again"
+                )
+            else:
+                continue
+            findings.append(
+                Finding(
+                    path,
+                    _line_of(tree, ["key_judgments", i, "events", j]),
+                    f"key_judgments[{i}].events[{j}]",
+                    problem,
+                )
+            )
+    return findings
+
+
+def check_suppressions(tree: CommentedMap, path: Path) -> list[Finding]:
+    """Findings for suppressed disagreements and claims that do not say why (``note``)."""
+    findings = []
+    for i, d in enumerate(tree.get("disagreements") or []):
+        items = [([i], d)] + [([i, "claims", j], c) for j, c in enumerate(d.get("claims") or [])]
+        for loc, item in items:
+            if item.get("suppressed") and not str(item.get("note") or "").strip():
+                where = _where(["disagreements", *loc])
                 findings.append(
                     Finding(
                         path,
-                        _line_of(tree, ["key_judgments", i, "events", j]),
-                        f"key_judgments[{i}].events[{j}]",
-                        f"no event with id {ref}; cite an id from events",
+                        _line_of(tree, ["disagreements", *loc]),
+                        where,
+                        "suppressed without a note; say why in `note:` (it is kept for the "
+                        "next reviewer)",
                     )
                 )
     return findings
+
+
+def judgment_findings(path: Path) -> list[Finding]:
+    """check_judgments for a sheet file; empty when it cannot be read or is invalid (the
+    build reports that itself)."""
+    try:
+        tree = read_tree(path)
+    except SheetError:
+        return []
+    return [] if validate_tree(tree, path) else check_judgments(tree, path)
 
 
 def _schema_hint(error: Any) -> str:
@@ -356,6 +426,8 @@ def check_sheets(paths: Iterable[Path], texts: dict[str, str] | None = None) -> 
         if "region" not in tree:
             log.warning("%s: no region recorded; add e.g. `region: latin_america` (the next "
                         "update writes it)", path)
+        if not found:
+            found = check_judgments(tree, path) + check_suppressions(tree, path)
         if not found and texts is not None:
             found = check_quotes(tree, path, texts)
         findings.extend(found)
@@ -434,6 +506,79 @@ def dump_tree(tree: CommentedMap) -> str:
     return buf.getvalue()
 
 
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _write_temp(path: Path, text: str) -> str:
+    """Write ``text`` to a synced temporary file beside ``path``, with ``path``'s mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = _new_file_mode()  # what open() would give a new file
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)  # mkstemp gives 0600; keep the sheet's mode
+            os.fsync(handle.fileno())
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # a full disk fails in write/fsync, which name no file
+        raise
+    return tmp
+
+
+def write_all(files: Iterable[tuple[Path, str]]) -> None:
+    """Write several files all or nothing: every temp file first, then the replaces.
+
+    A failure while writing (a full disk, a read-only folder) leaves every target as it
+    was. Each file keeps its mode. Raises the OSError after removing the temp files.
+    """
+    done: list[tuple[str, Path]] = []
+    try:
+        for path, text in files:
+            done.append((_write_temp(path, text), path))
+        while done:
+            tmp, path = done[0]
+            os.replace(tmp, path)
+            done.pop(0)
+    except BaseException:
+        for tmp, _path in done:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+
+
+_TEMP_NAME = re.compile(r"^\.[^/]+\.yaml\.[A-Za-z0-9_.]+\.tmp$")
+
+
+def remove_stale_temp_files(data_dir: Path) -> list[Path]:
+    """Remove temp files that interrupted writes left in factsheets/ (call under data_lock).
+
+    RETURNS (list[Path]): the files removed.
+    """
+    folder = Path(data_dir) / SHEET_DIR
+    removed = []
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if _TEMP_NAME.match(path.name) and path.is_file():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed.append(path)
+    for path in removed:
+        log.info("%s: removed a temp file left by an interrupted write", path)
+    return removed
+
+
 def save_tree(path: Path, tree: CommentedMap) -> None:
     """Validate, then write atomically. An invalid tree is never written."""
     findings = validate_tree(tree, path)
@@ -444,29 +589,26 @@ def save_tree(path: Path, tree: CommentedMap) -> None:
 
 @contextlib.contextmanager
 def data_lock(data_dir: Path, timeout: float = 120.0) -> Iterator[None]:
-    """Hold the data directory's lock: one ``briefgen update`` at a time."""
+    """Hold the data directory's lock: one ``briefgen update`` at a time (filelock)."""
+    from filelock import FileLock, Timeout
+
     data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / LOCK_NAME, "a+") as handle:
-        deadline = time.monotonic() + timeout
-        waited = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if not waited:
-                    log.warning("%s: another briefgen update holds the lock; waiting", data_dir)
-                    waited = True
-                if time.monotonic() > deadline:
-                    raise BriefgenError(
-                        f"{data_dir / LOCK_NAME}: another briefgen update has held the lock for "
-                        f"{timeout:.0f}s; wait for it to finish and try again"
-                    ) from None
-                time.sleep(0.1)
+    lock = FileLock(data_dir / LOCK_NAME)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.warning("%s: another briefgen update holds the lock; waiting", data_dir)
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise BriefgenError(
+                f"{data_dir / LOCK_NAME}: another briefgen update has held the lock for "
+                f"{timeout:.0f}s; wait for it to finish and try again"
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 # --------------------------------------------------------------------------- merging
@@ -508,6 +650,119 @@ def _refresh(entry: CommentedMap, values: dict[str, Any], allowed: Iterable[str]
     return changed
 
 
+def _quote_hash(doc: Any, text: Any) -> str:
+    """A short hash of a quote by document and words (offsets change when a text moves)."""
+    words = " ".join(str(text).split())
+    return hashlib.sha1(f"{doc}\x1f{words}".encode()).hexdigest()[:8]
+
+
+def _proposed_record(entry: CommentedMap, key: str) -> set[str]:
+    """Hashes of the quotes the tool has proposed for this entry (``generated.<key>``)."""
+    raw = (entry.get("generated") or {}).get(key)
+    return set(str(raw).split()) if raw else set()
+
+
+def _merge_quotes(entry: CommentedMap, key: str, proposals: list[Quote | Claim]) -> tuple[int, int]:
+    """Merge proposed quotes into ``entry[key]`` (evidence or claims), in place.
+
+    A proposal already there (same document and offsets) is kept; one whose words are
+    there at other offsets re-anchors that item (the document moved; never a second copy);
+    one the tool proposed before that is no longer there was deleted by the analyst and
+    stays deleted (``generated.<key>`` records what the tool proposed); anything else is
+    added. RETURNS (tuple[int, int]): quotes added, quotes re-anchored.
+    """
+    items = entry[key]
+    record = _proposed_record(entry, key)
+    had_record = bool(record)
+    if not had_record:  # a sheet from before the record: what it holds was proposed
+        record = {_quote_hash(q["doc"], q["quote"]) for q in items}
+    exact = {(str(q["doc"]), int(q["start"]), int(q["end"])) for q in items}
+    wanted = {(p.doc, p.start, p.end) for p in (_as_quote(x) for x in proposals)}
+    added = moved = 0
+    for proposal in proposals:
+        quote = _as_quote(proposal)
+        digest = _quote_hash(quote.doc, quote.text)
+        if (quote.doc, quote.start, quote.end) in exact:
+            record.add(digest)
+            continue
+        same = next(
+            (
+                q
+                for q in items
+                if str(q["doc"]) == quote.doc
+                and str(q["quote"]) == quote.text
+                and (str(q["doc"]), int(q["start"]), int(q["end"])) not in wanted
+            ),
+            None,
+        )
+        if same is not None:
+            same["start"], same["end"] = quote.start, quote.end
+            exact.add((quote.doc, quote.start, quote.end))
+            moved += 1
+        elif digest in record:
+            continue  # proposed before, deleted by the analyst since
+        else:
+            items.append(_quote_map(proposal))
+            exact.add((quote.doc, quote.start, quote.end))
+            added += 1
+        record.add(digest)
+    if added or moved or had_record:
+        text = " ".join(sorted(record))
+        generated = entry.setdefault("generated", CommentedMap())
+        if generated.get(key) != text:
+            generated[key] = text
+    return added, moved
+
+
+def _as_quote(item: Quote | Claim) -> Quote:
+    return item.quote if isinstance(item, Claim) else item
+
+
+def reanchor_quotes(tree: CommentedMap, texts: dict[str, str]) -> int:
+    """Move each quote whose document changed to where its words now are, in place.
+
+    A line inserted at the top of a document shifts every offset below it: the quote is
+    found again (the occurrence nearest its old offset) and its offsets replaced; exact
+    duplicates that this leaves inside one entry (a sheet written by an older version
+    kept both copies) are removed. Quotes not found stay as they are (``check`` reports
+    them). RETURNS (int): quotes moved or removed as duplicates.
+    """
+    changed = 0
+    for section, key in (("events", "evidence"), ("disagreements", "claims")):
+        for item in tree.get(section) or []:
+            quotes = item.get(key) or []
+            for q in quotes:
+                text = texts.get(str(q["doc"]))
+                start, end, words = int(q["start"]), int(q["end"]), str(q["quote"])
+                if text is None or text[start:end] == words:
+                    continue
+                found = _nearest(text, words, start)
+                if found is not None:
+                    q["start"], q["end"] = found, found + len(words)
+                    changed += 1
+            seen: set[tuple[str, int, int]] = set()
+            for i in reversed(range(len(quotes))):
+                q = quotes[i]
+                where = (str(q["doc"]), int(q["start"]), int(q["end"]))
+                if where in seen and len(quotes) > 1:
+                    del quotes[i]
+                    changed += 1
+                seen.add(where)
+    return changed
+
+
+def _nearest(text: str, words: str, near: int) -> int | None:
+    best = None
+    at = text.find(words)
+    while at >= 0:
+        if best is None or abs(at - near) < abs(best - near):
+            best = at
+        if at > near:
+            break
+        at = text.find(words, at + 1)
+    return best
+
+
 def merge_sheet(
     tree: CommentedMap,
     events: list[Event],
@@ -527,14 +782,9 @@ def merge_sheet(
     entries = tree.setdefault("events", CommentedSeq())
     matched: set[int] = set()
     for event in events:
-        index = next(
-            (
-                i
-                for i, e in enumerate(entries)
-                if e["id"] == event.id and e["category"] == event.category
-            ),
-            None,
-        )
+        # By id first, whatever the category: the analyst may have changed it (the
+        # category is theirs; only a proposal's is the tool's).
+        index = next((i for i, e in enumerate(entries) if e["id"] == event.id), None)
         if index is None:  # the same event under another id: shared evidence
             index = next(
                 (
@@ -547,17 +797,19 @@ def merge_sheet(
                 None,
             )
         if index is None:
-            entries.append(event_to_map(event))
+            entry = event_to_map(event)
+            entry["generated"]["evidence"] = " ".join(
+                sorted({_quote_hash(q.doc, q.text) for q in event.evidence})
+            )
+            entries.append(entry)
             matched.add(len(entries) - 1)
             changes.added += 1
             continue
         matched.add(index)
         entry = entries[index]
-        have = _evidence_keys(entry["evidence"])
-        new_quotes = [q for q in event.evidence if (q.doc, q.start, q.end) not in have]
-        for quote in new_quotes:
-            entry["evidence"].append(_quote_map(quote))
-        changes.grown += bool(new_quotes)
+        added, moved = _merge_quotes(entry, "evidence", list(event.evidence))
+        changes.grown += bool(added)
+        changes.reanchored += moved
         if entry.get("stale"):
             del entry["stale"]
             changes.revived += 1
@@ -574,6 +826,7 @@ def merge_sheet(
         if i not in matched and not entry.get("stale"):
             entry["stale"] = True
             changes.stale += 1
+            changes.stale_events.append((str(entry["title"]), str(entry["status"])))
 
     found = tree.setdefault("disagreements", CommentedSeq())
     for d in disagreements:
@@ -589,14 +842,18 @@ def merge_sheet(
                 None,
             )
         if index is None:
-            found.append(disagreement_to_map(d))
+            entry = disagreement_to_map(d)
+            entry["generated"]["claims"] = " ".join(
+                sorted({_quote_hash(c.quote.doc, c.quote.text) for c in d.claims})
+            )
+            found.append(entry)
             changes.disagreements_added += 1
             continue
-        entry = found[index]
-        have = _evidence_keys(entry["claims"])
-        for claim in d.claims:
-            if (claim.quote.doc, claim.quote.start, claim.quote.end) not in have:
-                entry["claims"].append(_quote_map(claim))
+        # Suppressed claims and disagreements stay in the sheet as they are: a claim the
+        # analyst suppressed or deleted is not added back.
+        added, moved = _merge_quotes(found[index], "claims", list(d.claims))
+        changes.claims_added += added
+        changes.reanchored += moved
 
     known = tree.setdefault("sources", CommentedMap())
     cited = {str(q["doc"]) for e in entries for q in e["evidence"]}
@@ -621,6 +878,103 @@ def _record_region(tree: CommentedMap, region: str | None) -> None:
         tree.insert(keys.index("power") + 1 if "power" in keys else len(keys), "region", region)
 
 
+#: An update that would mark more than this share of the reviewed events stale stops
+#: and asks for --allow-stale (so does one that would take all of a country's).
+STALE_SHARE = 1 / 3
+
+
+class StaleGuardError(BriefgenError):
+    """An update would hide much analyst-reviewed work at once: nothing was written."""
+
+
+def _claimed_country(path: Path) -> str | None:
+    """The ``country:`` a sheet file states (a light read: no YAML parse)."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = _COUNTRY_LINE.search(head)
+    if match:
+        return match.group(1).upper()
+    return path.stem.upper() if len(path.stem) == 2 else None
+
+
+_COUNTRY_LINE = re.compile(
+    r"""^country:[ \t]*["']?([A-Za-z]{2})["']?[ \t]*(?:#.*)?$""", re.MULTILINE
+)
+
+
+def duplicate_sheets(paths: Iterable[Path]) -> list[Finding]:
+    """Findings for two or more sheet files that claim one country (one sheet per country)."""
+    claims: dict[str, list[Path]] = {}
+    for path in paths:
+        code = _claimed_country(path)
+        if code is not None:
+            claims.setdefault(code, []).append(path)
+    findings = []
+    for code, files in sorted(claims.items()):
+        if len(files) > 1:
+            names = " and ".join(str(p) for p in files)
+            keep = sheet_path(files[0].parent.parent, code).name
+            findings.append(
+                Finding(
+                    files[-1],
+                    None,
+                    "country",
+                    f"{names} both claim {code}; keep one sheet per country ({keep}) and "
+                    "move or delete the other",
+                )
+            )
+    return findings
+
+
+def check_one_sheet_per_country(paths: Iterable[Path]) -> None:
+    """Raise SheetError (exit 2) naming the files when two sheets claim one country."""
+    findings = duplicate_sheets(paths)
+    if findings:
+        raise SheetError("\n".join(str(f) for f in findings))
+
+
+def sheet_index(data_dir: Path | str) -> dict[str, Path]:
+    """Country code → its sheet file in data_dir. Raises SheetError on two files for one."""
+    paths = list_sheets(data_dir)
+    check_one_sheet_per_country(paths)
+    index = {}
+    for path in paths:
+        code = _claimed_country(path) or path.stem.upper()
+        index[code] = path
+    return index
+
+
+def _stale_guard(results: list[Changes], documents: int | None) -> str | None:
+    """Why this update must not go ahead without --allow-stale (None when it may)."""
+    reviewed = sum(c.reviewed for c in results)
+    lost = [(c, c.stale_reviewed) for c in results if c.stale_reviewed]
+    total = sum(len(titles) for _c, titles in lost)
+    if documents == 0 and any(c.reviewed or c.stale for c in results):
+        reason = "the corpus has no readable document"
+    elif total and total > STALE_SHARE * reviewed:
+        reason = f"{total} of {reviewed} reviewed events would be marked stale"
+    elif any(c.reviewed and len(titles) >= c.reviewed for c, titles in lost):
+        countries = [c.country for c, titles in lost if len(titles) >= c.reviewed]
+        reason = f"every reviewed event of {', '.join(countries)} would be marked stale"
+    else:
+        return None
+    lines = [f"{reason}; nothing was written."]
+    for c, titles in lost:
+        more = f"; and {len(titles) - 5} more" if len(titles) > 5 else ""
+        lines.append(
+            f"  {c.country.lower()}: {len(titles)} of {c.reviewed} reviewed stale: "
+            + "; ".join(titles[:5])
+            + more
+        )
+    lines.append(
+        "Check --corpus (is it the whole corpus?); if these events really left it, run again "
+        "with --allow-stale"
+    )
+    return "\n".join(lines)
+
+
 def update_sheets(
     data_dir: Path,
     events: list[Event],
@@ -631,40 +985,61 @@ def update_sheets(
     region: str | None = None,
     countries: Iterable[str] | None = None,
     dry_run: bool = False,
+    allow_stale: bool = False,
+    documents: int | None = None,
+    texts: dict[str, str] | None = None,
 ) -> list[Changes]:
-    """Merge a pipeline run into data_dir's fact sheets, one country at a time.
+    """Merge a pipeline run into data_dir's fact sheets: every sheet or none.
 
     Countries default to every country the run found plus every existing sheet (so
-    events that vanished are marked stale). Sheets are read under the data lock and
-    written atomically; a sheet that cannot be parsed raises SheetError before any
-    write.
+    events that vanished are marked stale). Under the data lock, every sheet is read,
+    validated, merged and validated again before any is written; then all are written
+    (temp files first, then the replaces), each keeping its file mode. Temp files that an
+    interrupted write left behind are removed first.
+
+    allow_stale (bool): go ahead even when the merge would mark more than STALE_SHARE
+        of the reviewed events stale, all of one country's, or the corpus is empty.
+    documents (int | None): how many documents the corpus gave (0 → the guard above).
+    texts (dict[str, str] | None): the corpus's clean texts by document id; quotes that
+        moved in them are re-anchored first (``reanchor_quotes``).
+    RETURNS (list[Changes]). Raises SheetError (unreadable or invalid sheets, two sheets
+    for one country), StaleGuardError, or BriefgenError naming the file on I/O errors.
     """
     data_dir = Path(data_dir)
     wanted = {c.upper() for c in countries} if countries is not None else None
     with data_lock(data_dir):
+        remove_stale_temp_files(data_dir)
+        existing = sheet_index(data_dir)
         codes = {e.country for e in events} | {d.country for d in disagreements}
-        codes |= {p.stem.upper() for p in list_sheets(data_dir)}
+        codes |= set(existing)
         if wanted is not None:
             codes &= wanted
             codes |= wanted
         plans = []
+        problems: list[str] = []
         for code in sorted(codes):
-            path = sheet_path(data_dir, code)
+            path = existing.get(code, sheet_path(data_dir, code))
             tree = read_tree(path) if path.exists() else None
             if tree is not None:
                 findings = validate_tree(tree, path)
                 if findings:
-                    raise SheetError(
-                        "\n".join(map(str, findings))
-                        + f"\n{path}: fix these first; nothing was updated"
-                    )
+                    problems.extend(map(str, findings))
             plans.append((code, path, tree))
+        if problems:
+            raise SheetError("\n".join(problems) + "\nfix these first; nothing was updated")
         results = []
+        writes: list[tuple[Path, CommentedMap]] = []
         for code, path, found in plans:
             created = found is None
             tree = new_tree(code, power, region) if found is None else found
             recorded = not created and region is not None and "region" not in tree
             _record_region(tree, region)
+            moved = reanchor_quotes(tree, texts) if texts and not created else 0
+            reviewed = sum(
+                1
+                for e in tree.get("events") or []
+                if e["status"] != "proposed" and not e.get("stale")
+            )
             changes = merge_sheet(
                 tree,
                 [e for e in events if e.country == code],
@@ -672,10 +1047,31 @@ def update_sheets(
                 sources,
             )
             changes.created = created
+            changes.reviewed = reviewed
+            changes.reanchored += moved
             if created and not (tree["events"] or tree["disagreements"]):
                 continue  # nothing to say about this country
-            if (changes.changed or recorded) and not dry_run:
-                save_tree(path, tree)
+            if changes.changed or recorded:
+                writes.append((path, tree))
             results.append(changes)
+        refusal = _stale_guard(results, documents)
+        if refusal and not allow_stale:
+            if dry_run:
+                log.warning("%s", refusal)
+            else:
+                raise StaleGuardError(refusal)
+        if dry_run:
+            return results
+        # Validate every sheet before writing any, so one bad sheet cannot leave the
+        # others half-updated.
+        problems = [str(f) for path, tree in writes for f in validate_tree(tree, path)]
+        if problems:
+            raise BriefgenError(
+                "refusing to write invalid sheets; nothing was written:\n" + "\n".join(problems)
+            )
+        payloads = [(path, dump_tree(tree)) for path, tree in writes]
+        try:
+            write_all(payloads)
+        except OSError as exc:
+            raise BriefgenError(f"{io_message(exc)}; no fact sheet was changed") from None
         return results
-

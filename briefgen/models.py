@@ -363,16 +363,28 @@ class Claim:
 
     quote: Quote
     position: str
+    #: The analyst dropped this claim (it stays in the sheet, so updates do not add it back).
+    suppressed: bool = False
+    note: str | None = None  # why it was suppressed
 
     #: A claim is written as its quote's keys plus these.
-    SHEET_KEYS: ClassVar[tuple[Key, ...]] = (Key("position", {"type": "string"}),)
+    SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
+        Key("position", {"type": "string"}),
+        Key("suppressed", {"type": "boolean"}, omit_empty=True),
+        Key("note", _TEXT_OR_NULL, omit_empty=True),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.quote.to_dict(), **_entry(self, self.SHEET_KEYS)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Claim:
-        return cls(quote=Quote.from_dict(d), position=str(d.get("position") or ""))
+        return cls(
+            quote=Quote.from_dict(d),
+            position=str(d.get("position") or ""),
+            suppressed=bool(d.get("suppressed", False)),
+            note=_str_or_none(d.get("note")),
+        )
 
 
 _GENERATED = {"type": "object", "additionalProperties": {"type": "string"}}
@@ -391,6 +403,9 @@ class Disagreement:
     notes: str | None = None
     #: Fingerprints of the values the tool last proposed (kept by a fact sheet).
     generated: dict[str, str] = field(default_factory=dict)
+    #: The analyst dropped the whole disagreement: kept in the sheet, never rendered.
+    suppressed: bool = False
+    note: str | None = None  # why it was suppressed
 
     SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
         Key("id", _ID, required=True),
@@ -398,6 +413,8 @@ class Disagreement:
         Key("kind", {"enum": list(DISAGREEMENT_KINDS)}, required=True),
         Key("topic", _TEXT, required=True),
         Key("notes", _TEXT_OR_NULL),
+        Key("suppressed", {"type": "boolean"}, omit_empty=True),
+        Key("note", _TEXT_OR_NULL, omit_empty=True),
         Key("claims", {"type": "array", "minItems": 1, "items": _ref("quote")}, required=True),
         Key("generated", _GENERATED, omit_empty=True),
         Key("stale", {"type": "boolean"}, schema_only=True),
@@ -436,7 +453,14 @@ class Disagreement:
             status=str(d["status"]),
             notes=_str_or_none(d.get("notes")),
             generated={str(k): str(v) for k, v in (d.get("generated") or {}).items()},
+            suppressed=bool(d.get("suppressed", False)),
+            note=_str_or_none(d.get("note")),
         )
+
+    @property
+    def shown_claims(self) -> list[Claim]:
+        """The claims a briefing shows: those the analyst did not suppress."""
+        return [c for c in self.claims if not c.suppressed]
 
 
 @dataclass
@@ -600,6 +624,16 @@ class FactSheet:
         """Events a briefing shows: reviewed, not stale, plus proposals when asked."""
         statuses = shown_statuses(include_proposed)
         return [e for e in self.events if e.status in statuses and not e.stale]
+
+    def shown_disagreements(self, statuses: Iterable[str] | None = None) -> list[Disagreement]:
+        """Disagreements a briefing shows: of these statuses (default: reviewed ones), not
+        suppressed, with at least one claim that is not suppressed."""
+        wanted = tuple(statuses) if statuses is not None else shown_statuses()
+        return [
+            d
+            for d in self.disagreements
+            if d.status in wanted and not d.suppressed and d.shown_claims
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The whole sheet as a fact-sheet file holds it (sources sorted by doc)."""

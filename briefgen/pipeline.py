@@ -113,6 +113,7 @@ def update(
     *,
     countries: Sequence[str] | None = None,
     dry_run: bool = False,
+    allow_stale: bool = False,
 ) -> list[Any]:
     """Run the pipeline and merge its proposals into the fact sheets of ``data_dir``.
 
@@ -123,14 +124,16 @@ def update(
         countries (Sequence[str] | None): country codes to update (None: every country
             the run found or a sheet exists for).
         dry_run (bool): work out the changes, write nothing.
+        allow_stale (bool): go ahead even if many reviewed events would go stale or the
+            corpus gave no document (factsheets.update_sheets).
     RETURNS (list[SheetChange]): what changed in each sheet (briefgen.factsheets).
     """
-    from briefgen.factsheets import list_sheets, load_sheet, update_sheets
+    from briefgen.factsheets import load_sheet, sheet_index, update_sheets
 
     options = options or RunOptions()
     power, region = power_name(options.power), region_name(options.region)
     guard_sheets(data_dir, power, region, countries)
-    known = [e for path in list_sheets(data_dir) for e in load_sheet(path).events]
+    known = [e for path in sheet_index(data_dir).values() for e in load_sheet(path).events]
     result = run(corpus, options, known=known)
     return update_sheets(
         data_dir,
@@ -141,6 +144,9 @@ def update(
         region=region,
         countries=list(countries) if countries else None,
         dry_run=dry_run,
+        allow_stale=allow_stale,
+        documents=len(result.documents),
+        texts={d.id: d.text for d in result.documents},
     )
 
 

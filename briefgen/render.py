@@ -628,9 +628,7 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
             "undated_events": [e for e in events if e["undated"]],
         })
     disagreements = []
-    for item in sheet.disagreements:
-        if item.status not in statuses:
-            continue
+    for item in sheet.shown_disagreements(statuses):  # suppressed ones are the analyst's call
         disagreements.append({
             "id": anchor("disagreement", item.id),
             "topic": item.topic,
@@ -639,7 +637,7 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
             "notes": item.notes,
             "unreviewed": item.status == "proposed",
             "claims": [{"position": c.position, "quote": _evidence([c.quote], cites)[0]}
-                       for c in item.claims],
+                       for c in item.shown_claims],
         })
     kinds = Counter(d["kind_label"] for d in disagreements)
     by_id = {e.id: e for e in shown}

@@ -24,7 +24,7 @@ EVENT_COLUMNS = [
     "stale",
     "docs",
 ]
-DISAGREEMENT_COLUMNS = ["id", "status", "kind", "topic", "claims", "docs"]
+DISAGREEMENT_COLUMNS = ["id", "status", "kind", "topic", "suppressed", "claims", "docs"]
 
 
 def events_frame(sheet: FactSheet) -> pd.DataFrame:
@@ -54,7 +54,11 @@ def disagreements_frame(sheet: FactSheet) -> pd.DataFrame:
             "status": d.status,
             "kind": d.kind,
             "topic": d.topic,
-            "claims": " | ".join(f"{c.quote.doc}: {c.position}" for c in d.claims),
+            "suppressed": d.suppressed,
+            "claims": " | ".join(
+                f"{c.quote.doc}: {c.position}" + (" (suppressed)" if c.suppressed else "")
+                for c in d.claims
+            ),
             "docs": ", ".join(sorted({c.quote.doc for c in d.claims})),
         }
         for d in sheet.disagreements

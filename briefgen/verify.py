@@ -98,9 +98,11 @@ def _shown_quotes(tree, sheet: FactSheet, include_proposed: bool):
             for j, quote in enumerate(entry.get("evidence") or []):
                 yield ["events", i, "evidence", j], quote
     for i, entry in enumerate(tree.get("disagreements") or []):
-        if entry.get("status") in statuses and not entry.get("stale"):
+        shown = not (entry.get("stale") or entry.get("suppressed"))
+        if entry.get("status") in statuses and shown:
             for j, quote in enumerate(entry.get("claims") or []):
-                yield ["disagreements", i, "claims", j], quote
+                if not quote.get("suppressed"):  # suppressed claims are not shown
+                    yield ["disagreements", i, "claims", j], quote
 
 
 def verify_sheet(

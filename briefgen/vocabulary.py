@@ -231,13 +231,12 @@ def _read_cached(path: str, _mtime: int, _size: int) -> dict[str, Any]:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({exc}); fix the file") from None
+    from briefgen.yamlio import YamlError, load_yaml  # the limits every YAML file gets
+
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}{where}: not valid YAML ({problem}); fix the file") from None
+        data = load_yaml(text, path, what="lexicon")
+    except YamlError as exc:
+        raise ConfigError(str(exc)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

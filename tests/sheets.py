@@ -55,10 +55,12 @@ def documents() -> list[Document]:
     ]
 
 
-def event(category: str, title: str, date: str | None, *quotes: Quote, status="accepted") -> Event:
+def event(
+    category: str, title: str, date: str | None, *quotes: Quote, status="accepted", country="BO"
+) -> Event:
     return Event(
-        id=stable_id("e", "BO", category, quotes[0].doc, quotes[0].start),
-        country="BO",
+        id=stable_id("e", country, category, quotes[0].doc, quotes[0].start),
+        country=country,
         category=category,
         title=title,
         date=date,
@@ -70,13 +72,14 @@ def event(category: str, title: str, date: str | None, *quotes: Quote, status="a
     )
 
 
-def sample_sheet(status: str = "accepted") -> FactSheet:
+def sample_sheet(status: str = "accepted", country: str = "BO") -> FactSheet:
     visit = event(
         "diplomatic_visit",
         "Bolivian foreign minister in Moscow",
         "2021-03-03",
         quote("alpha", "Bolivian Foreign Minister Ana Ruiz visited Moscow on 3 March 2021"),
         status=status,
+        country=country,
     )
     reactor = event(
         "energy_deal",
@@ -85,6 +88,7 @@ def sample_sheet(status: str = "accepted") -> FactSheet:
         quote("alpha", "Rosatom signed a deal to build a research reactor near El Alto"),
         quote("beta", "The reactor agreement with Rosatom dates from 2018"),
         status=status,
+        country=country,
     )
     training = event(
         "military_cooperation",
@@ -92,9 +96,10 @@ def sample_sheet(status: str = "accepted") -> FactSheet:
         "2022-05",
         quote("alpha", "Two Russian instructors arrived in La Paz in May 2022"),
         status=status,
+        country=country,
     )
     dispute = Disagreement(
-        country="BO",
+        country=country,
         topic="When the reactor deal was signed",
         kind="value_conflict",
         claims=[
@@ -110,7 +115,7 @@ def sample_sheet(status: str = "accepted") -> FactSheet:
         status="accepted",
     )
     return FactSheet(
-        country="BO",
+        country=country,
         power="Russia",
         events=[visit, reactor, training],
         disagreements=[dispute],

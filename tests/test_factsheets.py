@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from briefgen.errors import SheetError
 from briefgen.factsheets import (
     ANALYST_MARK,
+    check_judgments,
     check_quotes,
     dump_tree,
     fingerprint,
@@ -25,7 +27,7 @@ from briefgen.factsheets import (
     validate_tree,
 )
 from briefgen.models import Event, Quote
-from tests.sheets import TEXTS, documents, sample_sheet
+from tests.sheets import TEXTS, documents, quote, sample_sheet
 
 
 def write_sheet(tmp_path: Path, sheet=None) -> Path:
@@ -99,8 +101,9 @@ def test_factsheets_unknown_event_in_key_judgment(tmp_path):
     path = write_sheet(tmp_path)
     tree = read_tree(path)
     tree["key_judgments"][0]["events"].append("e-missing")
-    findings = validate_tree(tree, path)
-    assert len(findings) == 1 and "no event with id e-missing" in str(findings[0])
+    assert validate_tree(tree, path) == []  # not a reason to refuse a write
+    findings = check_judgments(tree, path)
+    assert len(findings) == 1 and "cites e-missing" in str(findings[0])
 
 
 @pytest.mark.parametrize(
@@ -316,3 +319,337 @@ def test_factsheets_second_update_changes_nothing(tmp_path):
     changes = update_sheets(tmp_path, second.events, second.disagreements, {"d1": doc.to_source()})
     assert all(not c.changed for c in changes), changes
     assert {p.name: p.read_text() for p in (tmp_path / "factsheets").iterdir()} == before
+
+
+# ----------------------------------------------------------------- analyst edits are facts
+# Issue 17 rows 6, 7, 16 and issue 16 point 5.
+
+from briefgen.factsheets import (  # noqa: E402
+    check_sheets,
+    reanchor_quotes,
+)
+from briefgen.models import Claim, Disagreement  # noqa: E402
+
+MOVE = "Editor's note: this article was updated.\n"
+
+
+def _anchored(texts: dict[str, str], event: Event) -> Event:
+    """``event`` as a run over ``texts`` proposes it: each quote where its words are now."""
+    evidence = []
+    for q in event.evidence:
+        start = texts[q.doc].index(q.text)
+        evidence.append(Quote(q.doc, q.text, start, start + len(q.text)))
+    return proposal(event, evidence=evidence)
+
+
+def _anchored_disagreements(texts: dict[str, str], items: list[Disagreement]) -> list:
+    out = []
+    for d in items:
+        claims = []
+        for c in d.claims:
+            start = texts[c.quote.doc].index(c.quote.text)
+            claims.append(
+                Claim(
+                    Quote(c.quote.doc, c.quote.text, start, start + len(c.quote.text)), c.position
+                )
+            )
+        out.append(dataclasses.replace(d, claims=claims))
+    return out
+
+
+def _reviewed_tree(tmp_path: Path):
+    path = write_sheet(tmp_path, sample_sheet())
+    return path, read_tree(path)
+
+
+def test_factsheets_category_change_survives_updates(tmp_path):
+    """Row 6: an analyst moves an event to another category; updates keep it, no
+    "duplicate id", the event is not marked stale."""
+    sheet = sample_sheet()
+    path = write_sheet(tmp_path, sheet)
+    text = path.read_text()
+    visit = sheet.events[0]
+    tree = read_tree(path)
+    entry = next(e for e in tree["events"] if e["id"] == visit.id)
+    entry["category"] = "military_cooperation"
+    save_tree(path, tree)
+    assert text != path.read_text()
+    for _ in range(2):
+        update_sheets(tmp_path, sheet.events, sheet.disagreements, {})
+        loaded = load_sheet(path)
+        got = next(e for e in loaded.events if e.id == visit.id)
+        assert got.category == "military_cooperation" and not got.stale
+        assert len([e for e in loaded.events if e.id == visit.id]) == 1
+
+
+def test_factsheets_deleted_evidence_stays_deleted(tmp_path):
+    """Row 16: a quote the analyst deleted is not added back by later updates, even
+    after its document moved."""
+    sheet = sample_sheet()
+    update_sheets(tmp_path, sheet.events, sheet.disagreements, {})  # the tool's sheet
+    path = sheet_path(tmp_path, "bo")
+    reactor = sheet.events[1]
+    tree = read_tree(path)
+    entry = next(e for e in tree["events"] if e["id"] == reactor.id)
+    assert len(entry["evidence"]) == 2
+    del entry["evidence"][1]  # the beta quote was wrong
+    save_tree(path, tree)
+    texts = {doc: MOVE + text for doc, text in TEXTS.items()}
+    for run_texts in (TEXTS, texts, texts):
+        events = [_anchored(run_texts, e) for e in sheet.events]
+        update_sheets(tmp_path, events, [], {}, texts=run_texts)
+        got = next(e for e in load_sheet(path).events if e.id == reactor.id)
+        assert [q.doc for q in got.evidence] == ["alpha"]
+
+
+def test_factsheets_moved_quotes_are_reanchored_and_check_agrees(tmp_path):
+    """Row 7: a line inserted at the top of a document: each quote's offsets are replaced
+    (never a shifted copy beside the old one), and check with the corpus is clean."""
+    sheet = sample_sheet()
+    path = write_sheet(tmp_path, sheet)
+    texts = {doc: MOVE + text for doc, text in TEXTS.items()}
+    before = check_sheets([path], texts)
+    assert before and all("the quote moved" in f.message for f in before)
+    events = [_anchored(texts, e) for e in sheet.events]
+    found = _anchored_disagreements(texts, sheet.disagreements)
+    changes = update_sheets(tmp_path, events, found, {}, texts=texts)
+    assert changes[0].reanchored >= 5 and changes[0].grown == 0
+    loaded = load_sheet(path)
+    originals = {e.id: e for e in sheet.events}
+    for event in loaded.events:
+        original = originals[event.id]
+        assert [q.text for q in event.evidence] == [q.text for q in original.evidence]
+        shifted = [q.start + len(MOVE) for q in original.evidence]
+        assert [q.start for q in event.evidence] == shifted
+    assert check_sheets([path], texts) == []
+
+
+def test_factsheets_moved_quote_without_texts_replaces_the_old_offsets(tmp_path):
+    """Row 7 through the merge alone (an API caller passing no texts)."""
+    sheet = sample_sheet()
+    path = write_sheet(tmp_path, sheet)
+    texts = {doc: MOVE + text for doc, text in TEXTS.items()}
+    found = _anchored_disagreements(texts, sheet.disagreements)
+    update_sheets(tmp_path, [_anchored(texts, e) for e in sheet.events], found, {})
+    for event in load_sheet(path).events:
+        assert len({q.text for q in event.evidence}) == len(event.evidence)
+    assert check_sheets([path], texts) == []
+
+
+def test_factsheets_reanchor_removes_copies_left_by_older_versions(tmp_path):
+    path, tree = _reviewed_tree(tmp_path)
+    entry = tree["events"][0]
+    old = dict(entry["evidence"][0])
+    shifted = {**old, "start": old["start"] + len(MOVE), "end": old["end"] + len(MOVE)}
+    entry["evidence"].append(shifted)  # what the old merge did: both copies
+    texts = {doc: MOVE + text for doc, text in TEXTS.items()}
+    assert reanchor_quotes(tree, texts) >= 1
+    assert len(entry["evidence"]) == 1 and entry["evidence"][0]["start"] == shifted["start"]
+
+
+def test_factsheets_date_edit_survives_updates(tmp_path):
+    sheet = sample_sheet()
+    update_sheets(tmp_path, sheet.events, [], {})
+    path = sheet_path(tmp_path, "bo")
+    tree = read_tree(path)
+    tree["events"][0]["date"] = "2017-04"
+    edited_id = tree["events"][0]["id"]
+    save_tree(path, tree)
+    for date in ("2019", "2020-01"):
+        update_sheets(tmp_path, [proposal(e, date=date) for e in sheet.events], [], {})
+        assert next(e for e in load_sheet(path).events if e.id == edited_id).date == "2017-04"
+
+
+def test_factsheets_suppressed_claims_and_disagreements_stay_and_are_not_rendered(tmp_path):
+    """Issue 16 point 5: `suppressed: true` with a note, on a claim or a disagreement,
+    survives updates; suppressed ones are not rendered; a deleted claim stays deleted."""
+    from briefgen.render import RenderOptions, render_html
+
+    sheet = sample_sheet()
+    extra = Claim(
+        quote("beta", "Officials in La Paz deny that the instructors have any combat role"),
+        "denial",
+    )
+    second = Disagreement(
+        country="BO",
+        topic="Whether the instructors fight",
+        kind="reported_dispute",
+        claims=[extra, Claim(quote("alpha", "Two Russian instructors arrived in La Paz"), "x")],
+        status="accepted",
+    )
+    sheet.disagreements.append(second)
+    update_sheets(tmp_path, sheet.events, sheet.disagreements, {})
+    path = sheet_path(tmp_path, "bo")
+    tree = read_tree(path)
+    first, other = tree["disagreements"]
+    first["claims"][1]["suppressed"] = True
+    first["claims"][1]["note"] = "the ministry's date is a typo, per the analyst"
+    other["suppressed"] = True
+    other["note"] = "not a real dispute: the two reports agree"
+    save_tree(path, tree)
+    for _ in range(2):
+        update_sheets(tmp_path, sheet.events, sheet.disagreements, {})
+    loaded = load_sheet(path)
+    first_m, other_m = loaded.disagreements
+    assert [c.suppressed for c in first_m.claims] == [False, True]
+    assert other_m.suppressed and other_m.note.startswith("not a real dispute")
+    assert len(first_m.claims) == 2 and len(other_m.claims) == 2
+    html = render_html(loaded, RenderOptions())
+    assert "Whether the instructors fight" not in html
+    assert "When the reactor deal was signed" in html
+    assert "dates from 2018" not in html.split("When the reactor deal was signed", 1)[1]
+    assert check_sheets([path]) == []
+    # A claim deleted outright is not added back either.
+    tree = read_tree(path)
+    del tree["disagreements"][0]["claims"][1]
+    save_tree(path, tree)
+    update_sheets(tmp_path, sheet.events, sheet.disagreements, {})
+    assert len(load_sheet(path).disagreements[0].claims) == 1
+
+
+def test_factsheets_suppressed_without_a_note_is_a_check_finding(tmp_path):
+    path, tree = _reviewed_tree(tmp_path)
+    tree["disagreements"][0]["suppressed"] = True
+    save_tree(path, tree)
+    findings = check_sheets([path])
+    assert len(findings) == 1 and "disagreements[0]" in str(findings[0])
+    assert "note" in findings[0].message
+
+
+@pytest.mark.parametrize("change", ["stale", "rejected", "missing"])
+def test_factsheets_judgment_on_a_dropped_event_is_a_check_finding_and_build_warning(
+    tmp_path, change
+):
+    from click.testing import CliRunner
+
+    from briefgen.cli import cli
+
+    path, tree = _reviewed_tree(tmp_path)
+    ref = tree["key_judgments"][0]["events"][0]
+    entry = next(e for e in tree["events"] if e["id"] == ref)
+    if change == "stale":
+        entry["stale"] = True
+    elif change == "rejected":
+        entry["status"] = "rejected"
+    else:
+        tree["key_judgments"][0]["events"][0] = "e-0000000000"
+    save_tree(path, tree)
+    checked = CliRunner().invoke(cli, ["check", "--data", str(tmp_path)])
+    assert checked.exit_code == 1, checked.output
+    assert f"{path}:" in checked.output and "key_judgments[0].events[0]" in checked.output
+    assert (change if change != "missing" else "not an event") in checked.output
+    built = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "bo",
+            "--format",
+            "html",
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert built.exit_code == 0, built.output
+    assert "key_judgments[0].events[0]" in built.output  # the warning (stderr is mixed in)
+    assert (tmp_path / "out" / "bo.html").is_file()
+
+
+# Property: whatever an analyst does between updates — change a category, delete a piece
+# of evidence, edit a date — and however the documents move, later updates keep it, never
+# duplicate an id or a quote, and leave quotes that check accepts.
+
+POOL_QUOTES = {
+    0: [("alpha", "Bolivian Foreign Minister Ana Ruiz visited Moscow on 3 March 2021")],
+    1: [
+        ("alpha", "Rosatom signed a deal to build a research reactor near El Alto"),
+        ("beta", "The reactor agreement with Rosatom dates from 2018"),
+    ],
+    2: [
+        ("alpha", "Two Russian instructors arrived in La Paz in May 2022"),
+        ("beta", "Officials in La Paz deny that the instructors have any combat role"),
+    ],
+}
+
+analyst_step = st.one_of(
+    st.tuples(
+        st.just("category"),
+        st.integers(0, 2),
+        st.sampled_from(["diplomatic_visit", "military_cooperation", "energy_deal"]),
+    ),
+    st.tuples(st.just("delete"), st.integers(0, 2), st.integers(0, 1)),
+    st.tuples(st.just("date"), st.integers(0, 2), st.sampled_from(["2015", "2016-07", None])),
+    st.tuples(st.just("move"), st.sampled_from(["alpha", "beta"]), st.integers(1, 3)),
+    st.tuples(st.just("update"), st.integers(1, 7), st.sampled_from(["2019", "2021-05", None])),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(steps=st.lists(analyst_step, min_size=1, max_size=10))
+def test_factsheets_property_edits_survive_moves_and_updates(tmp_path, steps):
+    texts = dict(TEXTS)
+    base = sample_sheet().events
+    pool = [
+        proposal(base[i], evidence=[quote(doc, words) for doc, words in POOL_QUOTES[i]])
+        for i in range(3)
+    ]
+    tree = sheet_to_tree(sample_sheet())
+    tree["key_judgments"].clear()
+    tree["disagreements"].clear()
+    tree["events"].clear()
+    merge_sheet(tree, pool, [], {})
+    categories: dict[str, str] = {}
+    dates: dict[str, object] = {}
+    deleted: dict[str, set[tuple[str, str]]] = {}
+    path = tmp_path / "bo.yaml"
+    from ruamel.yaml import YAML
+
+    for step in steps:
+        kind = step[0]
+        by_id = {e["id"]: e for e in tree["events"]}
+        if kind == "update":
+            _, mask, date = step
+            reanchor_quotes(tree, texts)
+            run = [
+                _anchored(texts, proposal(e, date=date))
+                for i, e in enumerate(pool)
+                if mask >> i & 1
+            ]
+            merge_sheet(tree, run, [], {})
+        elif kind == "move":
+            _, doc, lines = step
+            texts[doc] = MOVE * lines + texts[doc]
+        else:
+            entry = by_id[pool[step[1]].id]
+            if kind == "category":
+                entry["category"] = step[2]
+                categories[entry["id"]] = step[2]
+            elif kind == "date":
+                entry["date"] = step[2]
+                dates[entry["id"]] = step[2]
+            elif len(entry["evidence"]) > 1:
+                item = entry["evidence"][step[2] % len(entry["evidence"])]
+                deleted.setdefault(entry["id"], set()).add((item["doc"], item["quote"]))
+                entry["evidence"].remove(item)
+        tree = YAML(typ="rt").load(dump_tree(tree))  # as the analyst's editor saves it
+        assert validate_tree(tree, path) == [], dump_tree(tree)
+        by_id = {e["id"]: e for e in tree["events"]}
+        assert len(by_id) == len(tree["events"]) == 3, "an event was duplicated or lost"
+        for event_id, category in categories.items():
+            assert by_id[event_id]["category"] == category
+        for event_id, date in dates.items():
+            assert by_id[event_id]["date"] == date
+        for event_id, gone in deleted.items():
+            have = {(q["doc"], q["quote"]) for q in by_id[event_id]["evidence"]}
+            assert not have & gone, "a deleted quote came back"
+        for entry in tree["events"]:
+            words = [(q["doc"], q["quote"]) for q in entry["evidence"]]
+            assert len(words) == len(set(words)), "a quote is held twice"
+        if kind == "update":
+            assert check_quotes(tree, path, texts) == []

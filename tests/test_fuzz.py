@@ -341,3 +341,79 @@ def test_fuzz_yaml_alias_bomb_is_refused_quickly(tmp_path, target):
     assert f"{path}:" in result.stderr and "alias" in result.stderr
     assert "Traceback" not in result.stderr
     assert path.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- YAML (yamlio)
+# One fuzz target per parser: yamlio (every YAML file), Markdown front matter, the
+# manifest, the HTML depth pre-scan. Seeded (derandomize) and CI-sized; the long run is
+# benchmarks/fuzz_long.py.
+
+from briefgen.ingest.metadata import read_manifest  # noqa: E402
+from briefgen.ingest.readers import HtmlReader, MarkdownReader  # noqa: E402
+from briefgen.yamlio import MAX_DEPTH, YamlError, load_yaml  # noqa: E402
+from tests.fuzzing import nested_yaml, yaml_text  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(text=st.one_of(yaml_text(), nested_yaml()))
+def test_fuzz_yaml_loader_refuses_or_loads(text):
+    """Any text: a value, or YamlError naming the file; never another exception."""
+    try:
+        value = load_yaml(text, "f.yaml", what="test file")
+    except YamlError as exc:
+        assert str(exc).startswith("f.yaml") and exc.problem and exc.fix
+        return
+    assert len(repr(value)) < 100 * (len(text) + 10)  # walking it cannot blow up (no aliases)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(depth=st.integers(MAX_DEPTH + 1, 5000), opener=st.sampled_from(["[", "{a: ", "- "]))
+def test_fuzz_yaml_too_deep_is_refused_with_the_limit(depth, opener):
+    text = opener * depth if opener != "- " else "".join("  " * i + "-\n" for i in range(depth))
+    with pytest.raises(YamlError, match=f"nested more than {MAX_DEPTH}"):
+        load_yaml(text, "f.yaml")
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(front=st.one_of(yaml_text(), nested_yaml()), body=st.text(max_size=200))
+def test_fuzz_markdown_front_matter(front, body):
+    data = f"---\n{front}\n---\n{body}".encode("utf-8", "surrogatepass")
+    try:
+        parsed = MarkdownReader().read(data, Path("m.md"))
+    except UnreadableFileError:
+        return
+    assert all(isinstance(v, str | None) for v in parsed.meta.values())
+
+
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[FIXTURE_CHECK]
+)
+@given(text=st.one_of(yaml_text(), nested_yaml()))
+def test_fuzz_manifest_raises_only_ingest_error(tmp_path, text):
+    from briefgen.errors import IngestError
+
+    (tmp_path / "sources.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        read_manifest(tmp_path)
+    except IngestError as exc:
+        assert "sources.yaml" in exc.message
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    tags=st.lists(
+        st.sampled_from(["<div>", "</div>", "<div/>", "<svg>", "</svg>", "<g/>", "<br/>",
+                         "<span/>", "<p>", "<li>", "<math>", "x"]),
+        max_size=400,
+    )
+)
+def test_fuzz_html_depth_prescan_bounds_the_parser(tags):
+    """Whatever the pre-scan lets through, the parsed tree is no deeper than it said."""
+    from briefgen.ingest.readers import _estimated_depth_exceeds, _nesting_exceeds
+
+    page = "<html><body><article><p>Text.</p>" + "".join(tags) + "</article></body></html>"
+    for limit in (8, 32):
+        if not _estimated_depth_exceeds(page, limit):
+            tree = HtmlReader._Parser(page)
+            # html > body > article: three levels above the fuzzed markup
+            assert not _nesting_exceeds(tree.body, limit + 2), (limit, page)

@@ -30,6 +30,7 @@ import yaml
 
 from briefgen.errors import ConfigError
 from briefgen.models import PARTIAL_DATE
+from briefgen.yamlio import YamlError, load_yaml
 
 log = logging.getLogger("briefgen.extract")
 
@@ -434,8 +435,8 @@ def _grammar(language: str) -> _Grammar:
             "add one (see languages/en/dates.yaml)"
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
+        data = load_yaml(path.read_text(encoding="utf-8"), path, what="lexicon") or {}
+    except (yaml.YAMLError, YamlError) as exc:
         raise ConfigError(f"{where}: not valid YAML ({exc})") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping at the top level")

@@ -17,7 +17,13 @@ from pathlib import Path
 from briefgen.errors import IngestError
 from briefgen.ingest.cache import Store, open_store, resolve_cache_dir
 from briefgen.ingest.language import detect_language
-from briefgen.ingest.metadata import MANIFEST, first_line_title, is_estimated, read_manifest
+from briefgen.ingest.metadata import (
+    MANIFEST,
+    first_line_title,
+    is_estimated,
+    read_manifest,
+    web_url,
+)
 from briefgen.ingest.readers import BaseReader, Readers, UnreadableFileError
 from briefgen.ingest.regions import detect_regions
 from briefgen.models import Document
@@ -68,6 +74,7 @@ def apply_manifest(doc: Document, entry: dict | None) -> Document:
 
     RETURNS (Document): the same object, updated.
     """
+    doc.url = web_url(doc.url)  # readers warn about a bad URL; this also covers old caches
     if not entry:
         doc.reliability = "F"
         return doc
@@ -88,8 +95,15 @@ def _list_files(corpus: Path, readers: Readers) -> list[Path]:
     disabled: dict[str, list[str]] = {}
     files: list[Path] = []
     seen: dict[str, Path] = {}
+    root = corpus.resolve()
+    outside: list[str] = []
     for path in sorted(corpus.iterdir()):
         if path.name.startswith(".") or path.name == MANIFEST or not path.is_file():
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            # The corpus is its folder: a link out of it (to /etc/passwd, a home
+            # directory) would be quoted into sheets and briefings.
+            outside.append(path.name)
             continue
         ext = path.suffix.lower().lstrip(".")
         if readers.reader_for(path) is None:
@@ -101,6 +115,10 @@ def _list_files(corpus: Path, readers: Readers) -> list[Path]:
             continue
         seen[path.stem] = path
         files.append(path)
+    if outside:
+        log.warning("%s: skipped %d symbolic link(s) to files outside the corpus folder: %s "
+                    "(copy the files into the corpus to read them)", corpus, len(outside),
+                    ", ".join(outside))
     if skipped:
         known = " ".join(f".{ext}" for ext in sorted(readers.readers))
         log.warning("%s: skipped %d file(s) no reader handles (%s): %s", corpus, len(skipped),

@@ -19,6 +19,7 @@ import yaml
 from briefgen.errors import IngestError
 from briefgen.ingest.regions import CUES_DIR
 from briefgen.models import GRADES, Region, is_partial_date
+from briefgen.yamlio import YamlError, load_yaml_node, read_yaml
 
 log = logging.getLogger("briefgen.ingest")
 
@@ -52,24 +53,11 @@ def read_manifest(corpus: Path | str) -> dict[str, dict[str, Any]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise IngestError(f"{path}: cannot read the manifest ({exc}); save it as UTF-8") from None
     try:
-        # Aliases (*name) are refused before anything is built: nested ones expand
-        # exponentially ("billion laughs") the moment an entry is turned into a string.
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                line = f":{event.start_mark.line + 1}" if event.start_mark else ""
-                raise IngestError(
-                    f"{path}{line}: YAML alias *{event.anchor} is not "
-                    "allowed in the manifest; write the value out in full"
-                )
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise IngestError(
-            f"{where}: malformed YAML ({problem}); check the indentation and quoting there"
-        ) from None
+        # Size, depth, aliases, duplicate keys and impossible dates are refused with
+        # file:line before anything is built (briefgen.yamlio).
+        data, root = load_yaml_node(text, path, what="manifest")
+    except YamlError as exc:
+        raise IngestError(str(exc)) from None
     if data is None:
         return {}
     items = _entry_nodes(root, path)
@@ -89,6 +77,7 @@ def read_manifest(corpus: Path | str) -> dict[str, dict[str, Any]]:
                 f"use one of {', '.join(GRADES)}"
             )
         entry["reliability"] = grade
+        entry["url"] = web_url(entry["url"], where, f"sources[{index}].url")
         stem = Path(str(entry["file"])).stem
         if stem in entries:
             problems.append(f"{where}: {entry['file']} is listed twice; keep one entry")
@@ -127,6 +116,28 @@ def _manifest_date(value: Any, where: str, index: int, problems: list[str]) -> s
     return text
 
 
+def web_url(value: Any, where: str | Path | None = None, field: str = "url") -> str | None:
+    """``value`` when it is an absolute http(s) URL with a host; otherwise None, with a warning.
+
+    A ``javascript:``, ``data:`` or ``file:`` URL (or any other) is never kept: a sheet
+    only admits http(s) links, and one bad URL must not block every later update.
+    where (str | Path | None): the file (and line) it came from, for the warning.
+    RETURNS (str | None): the URL, stripped, or None.
+    """
+    if value is None or not str(value).strip():
+        return None
+    url = str(value).strip()
+    if _WEB_URL.match(url) and not any(c.isspace() or ord(c) < 32 for c in url):
+        return url
+    if where is not None:
+        shown = url if len(url) <= 80 else url[:77] + "..."
+        log.warning("%s: %s %r is not an http(s) URL; dropped", where, field, shown)
+    return None
+
+
+_WEB_URL = re.compile(r"^https?://[^/?#\s@]*[A-Za-z0-9][^/?#\s]*(?:[/?#]|$)", re.IGNORECASE)
+
+
 def is_estimated(entry: dict[str, Any]) -> bool:
     """Whether a manifest entry's date is an estimate (its date_basis says so, or is absent)."""
     basis = str(entry.get("date_basis") or "estimate").lower()
@@ -141,7 +152,7 @@ def _date_cues() -> tuple[re.Pattern, dict[str, int]]:
     cue_words: list[str] = []
     months: dict[str, int] = {}
     for path in sorted(CUES_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path, what="date cue file") or {}
         cue_words.extend(data.get("date_cues") or [])
         months.update({str(k).lower(): int(v) for k, v in (data.get("months") or {}).items()})
     names = "|".join(sorted(map(re.escape, months), key=len, reverse=True)) or r"(?!)"
@@ -193,10 +204,32 @@ def normalise_date(value: Any) -> str | None:
         return value.isoformat()[:10]
     match = re.match(r"\s*(?:D:)?(\d{4})(?:-?(\d{2}))?(?:-?(\d{2}))?", str(value))
     if not match:
-        return None
+        return _named_month_date(str(value))
     year, month, day = (int(x) if x else None for x in match.groups())
     assert year is not None  # the pattern requires four digits
     return _iso(year, month, day)
+
+
+def _named_month_date(value: str) -> str | None:
+    """A date written with a month name ("December 21, 2019", "21 de diciembre de 2019")."""
+    pattern, months = _date_cues()
+    names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+    if not names:
+        return None
+    match = re.match(
+        rf"\s*(?:(?P<m1>{names})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
+        rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<m2>{names})\.?,?\s+(?:de\s+)?"
+        rf"(?P<y2>\d{{4}})|(?P<m3>{names})\.?,?\s+(?:de\s+)?(?P<y3>\d{{4}}))\b",
+        value,
+        re.IGNORECASE,
+    )
+    if not match:
+        return None
+    g = match.groupdict()
+    for m, d, y in (("m1", "d1", "y1"), ("m2", "d2", "y2"), ("m3", None, "y3")):
+        if g[m]:
+            return _iso(int(g[y]), months.get(g[m].lower().rstrip(".")), int(g[d]) if d else None)
+    return None
 
 
 def _iso(year: int, month: int | None, day: int | None) -> str | None:

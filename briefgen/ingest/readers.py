@@ -24,15 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-import yaml
-
 from briefgen.ingest.decode import UndecodableError, decode_bytes
-from briefgen.ingest.metadata import find_stated_date, normalise_date
+from briefgen.ingest.metadata import find_stated_date, normalise_date, web_url
 from briefgen.ingest.regions import cues_fingerprint, detect_regions
 from briefgen.models import Region
+from briefgen.yamlio import MAX_FRONT_MATTER_BYTES, YamlError, load_yaml
 
 # Bump when a reader's output changes, so cached parses are redone.
-READER_VERSION = 2
+READER_VERSION = 3
 
 
 class UnreadableFileError(ValueError):
@@ -95,16 +94,23 @@ class MarkdownReader(BaseReader):
         match = self.FRONT_MATTER.match(text)
         if match:
             try:
-                front = yaml.safe_load(match.group(1))
-            except yaml.YAMLError:
+                front = load_yaml(
+                    match.group(1),
+                    path,
+                    what="front matter",
+                    max_bytes=MAX_FRONT_MATTER_BYTES,
+                )
+            except YamlError as exc:
                 front = None
-                warnings.append("front matter is not valid YAML; ignored")
+                problem = str(exc).removeprefix(f"{path}").lstrip(":0123456789 ")
+                warnings.append(f"front matter ignored: {problem}")
             if isinstance(front, dict):
+                url = front.get("url")
                 meta = {
                     "title": front.get("title"),
                     "author": front.get("author"),
                     "published": normalise_date(front.get("date") or front.get("published")),
-                    "url": front.get("url"),
+                    "url": _web_url(url, warnings),
                 }
             cut = match.end()
             regions = [Region("boilerplate", 0, cut)] + [
@@ -144,12 +150,17 @@ class HtmlReader(BaseReader):
                 "page; browsers' parsers stop there too)"
             )
         meta = html_metadata(tree)
+        meta["url"] = _web_url(meta.get("url"), warnings)
         body = html_to_text(tree)
         if not body.strip():
             raise UnreadableFileError("no article text found in the HTML")
         body = unicodedata.normalize("NFC", body)
         meta["published"] = meta.get("published") or find_stated_date(body)
         return Parsed(body, meta, warnings)
+
+
+#: Most pages read from one PDF (a book-length report is a few hundred).
+MAX_PDF_PAGES = 2000
 
 
 class PdfReader(BaseReader):
@@ -182,6 +193,12 @@ class PdfReader(BaseReader):
             reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise UnreadableFileError("encrypted PDF; save an unencrypted copy")
+            count = len(reader.pages)
+            if count > MAX_PDF_PAGES:  # text extraction is about 0.1 s a page
+                raise UnreadableFileError(
+                    f"{count} pages is over the limit of {MAX_PDF_PAGES} pages per PDF; "
+                    "split the document"
+                )
             pages = [_page_text(page) for page in reader.pages]
         except UnreadableFileError:
             raise
@@ -215,6 +232,16 @@ class PdfReader(BaseReader):
         title = (info.title or "").strip() or None
         author = (info.author or "").strip() or None
         return {"title": title, "author": author, "published": published}
+
+
+def _web_url(value: Any, warnings: list[str]) -> str | None:
+    """An http(s) URL the file states, or None with a warning (the caller names the file)."""
+    url = web_url(value)
+    if url is None and value is not None and str(value).strip():
+        shown = str(value).strip()
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        warnings.append(f"url {shown!r} is not an http(s) URL; dropped")
+    return url
 
 
 def _page_text(page: Any) -> str:
@@ -345,6 +372,13 @@ _FLAT_TAGS = frozenset(
     "p li dt dd tr td th option optgroup rb rt rp thead tbody tfoot colgroup caption "
     "html head body".split()
 )
+_FOREIGN_TAGS = frozenset(("svg", "math"))
+# HTML start tags that end foreign (SVG/MathML) content (the HTML standard's list).
+_BREAKOUT_TAGS = frozenset(
+    "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i "
+    "img li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt "
+    "u ul var font".split()
+)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
 _RAW_TEXT_TAGS = ("script", "style")  # their bodies are not markup
 
@@ -354,7 +388,7 @@ def _estimated_depth_exceeds(text: str, limit: int) -> bool:
 
     Linear in the text: script and style bodies are skipped with one find each.
     """
-    depth, pos, lowered = 0, 0, None
+    depth, pos, lowered, foreign = 0, 0, None, 0
     while True:
         match = _TAG.search(text, pos)
         if match is None:
@@ -369,7 +403,12 @@ def _estimated_depth_exceeds(text: str, limit: int) -> bool:
                 return False  # the rest of the page is script text
             pos = end
             continue
-        if self_closing or name in _FLAT_TAGS:
+        if name in _FOREIGN_TAGS:
+            foreign = foreign + (0 if self_closing else 1) if not closing else max(0, foreign - 1)
+        # "/>" closes only void elements in HTML: <div/> opens a div that nests. Inside
+        # <svg>/<math> it does close, except on the HTML tags that break out of them.
+        closes_itself = self_closing and foreign and name not in _BREAKOUT_TAGS
+        if closes_itself or name in _FLAT_TAGS:
             continue
         depth = max(0, depth - 1) if closing else depth + 1
         if depth > limit:

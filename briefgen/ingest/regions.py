@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from briefgen.models import Region
+from briefgen.yamlio import load_yaml
 
 CUES_DIR = Path(__file__).parent / "cues"
 
@@ -83,7 +82,7 @@ def load_cues(cues_dir: Path = CUES_DIR) -> Cues:
         "comment_meta": [], "ui_lines": [], "citation_cues": [], "prose_words": []
     }
     for path in sorted(cues_dir.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8"), path, what="cue file") or {}
         for name, patterns in (data.get("headings") or {}).items():
             headings.setdefault(name, []).extend(patterns)
         for name, patterns in (data.get("section_cues") or {}).items():
