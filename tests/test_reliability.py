@@ -172,10 +172,9 @@ from briefgen.ingest.readers import HtmlReader, MarkdownReader, UnreadableFileEr
 from tests.sheets import TEXTS, documents  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-ALIAS_BOMB = (
-    'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
-    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}" + ",*" + chr(97 + i) * 1 + "]\n"
-              for i in range(9))
+ALIAS_BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}" + ",*" + chr(97 + i) * 1 + "]\n"
+    for i in range(9)
 )
 
 
@@ -625,8 +624,10 @@ def test_reliability_every_reviewed_event_of_a_country_going_stale_stops(tmp_pat
     for n in range(3):  # AR: 9 reviewed events, all kept
         for e in sample_sheet(country="AR").events:
             e.id = f"{e.id}-{n}"
-            e.evidence = [Quote(q.doc, q.text, q.start + 1000 * (n + 1), q.end + 1000 * (n + 1))
-                          for q in e.evidence]
+            e.evidence = [
+                Quote(q.doc, q.text, q.start + 1000 * (n + 1), q.end + 1000 * (n + 1))
+                for q in e.evidence
+            ]
             big.events.append(e)
     save_tree(sheet_path(data, "ar"), sheet_to_tree(big))
     small = sample_sheet(country="BO")
