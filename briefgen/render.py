@@ -652,7 +652,7 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
     sources = cites.sources()
     if edition and edition.get("changes"):
         edition = _link_changes(edition, anchor, {e.id for e in shown},
-                                {d["id"] for d in disagreements})
+                                {str(d["id"]) for d in disagreements})
     stamp = resolve_timestamp(options)
     day = resolve_date(options)
     locator = _locator_map(sheet.country, shown)
