@@ -298,7 +298,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], sheet: FactSheet) -> dict[
             if t in old_k and old_k[t] != c
         ],
     }
-    result = {
+    result: dict[str, Any] = {
         "new_events": sorted(added, key=lambda x: (x["category"], x["title"])),
         "changed_events": sorted(changed, key=lambda x: (x["category"], x["title"])),
         "withdrawn_events": sorted(withdrawn, key=lambda x: (x["category"], x["title"])),

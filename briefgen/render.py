@@ -763,7 +763,7 @@ def build_context(
     sources = cites.sources()
     if edition and edition.get("changes"):
         edition = _link_changes(
-            edition, anchor, {e.id for e in shown}, {d["id"] for d in disagreements}
+            edition, anchor, {e.id for e in shown}, {str(d["id"]) for d in disagreements}
         )
     stamp = resolve_timestamp(options)
     day = resolve_date(options)

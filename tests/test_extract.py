@@ -198,7 +198,8 @@ def test_extract_visits_without_a_visit_word(text, expected):
     [
         ("In 2016 Russia gained access to Latin American ports.", set()),
         (
-            "Uruguay was one of the few Latin American nations that bought Russian helicopters, in 2011.",
+            "Uruguay was one of the few Latin American nations that bought Russian "
+            "helicopters, in 2011.",
             {("UY", "military_cooperation", "2011")},
         ),
     ],

@@ -1058,7 +1058,7 @@ def _speech_date(
             continue
         past = _Reference(ref.year, ref.month, ref.day, ref.context, False)
         resolved = cand.parts[0][2](past)
-        if resolved is None or resolved[2] is None:
+        if resolved is None or resolved[1] is None or resolved[2] is None:
             continue
         day = (resolved[0], resolved[1], resolved[2])
         if ref.date is not None and _valid(*day) and dt.date(*day) < ref.date:
@@ -1198,7 +1198,7 @@ def _without_report_dates(
         if m.start <= anchor < m.end:
             return False
         hit = g.report_tail.find(text, m.start)
-        return bool(hit) and not (hit[0] <= anchor < m.start)
+        return hit is not None and not (hit[0] <= anchor < m.start)
 
     kept = [m for m in mentions if not reports(m)]
     return kept or mentions
@@ -1350,6 +1350,8 @@ def _in_frame(value: str, published: tuple[int | None, int | None, int | None]) 
     if year is None or month is None:
         return False
     pub_year, pub_month, pub_day = published
+    if pub_year is None or pub_month is None:
+        return False
     if day is None or pub_day is None:
         return abs((year * 12 + month) - (pub_year * 12 + pub_month)) <= 1
     gap = dt.date(year, month, day) - dt.date(pub_year, pub_month, pub_day)
