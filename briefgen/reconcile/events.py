@@ -200,8 +200,11 @@ def similarity(
     elif a.objects & b.objects and not recurring:
         # weighted Jaccard: a mention of tanks, ports and training is not one of ports
         # alone, and sharing "an agreement" is weaker than sharing "bombers"
+        # (counted, not summed in set order: float sums depend on the order, and set
+        # order on PYTHONHASHSEED, which made clustering differ from run to run)
         def weight(classes: frozenset[str]) -> float:
-            return sum(GENERIC_WEIGHT if c in generic else 1.0 for c in classes)
+            n_generic = len(classes & generic)
+            return n_generic * GENERIC_WEIGHT + (len(classes) - n_generic)
 
         shared = a.objects & b.objects
         score = 0.7 * weight(shared) / weight(a.objects | b.objects)
