@@ -133,3 +133,31 @@ def test_reconcile_identity_corpus_languages():
     docs = [Document(id=x, text="t", language=lang) for x, lang in pairs]
     assert corpus_languages(docs) == "en+es+pt"
     assert corpus_languages(docs, "es") == "es+en+pt"
+
+
+def test_reconcile_identity_denials_of_one_report_are_one_dispute(cross):
+    _, _, result = cross
+    disputes = [d for d in result.disagreements if d.kind == "reported_dispute"]
+    assert len(disputes) == 1
+    assert len({c.quote.doc for c in disputes[0].claims}) == 3
+
+
+def test_reconcile_identity_power_before_the_verb_is_who_denies(lexicon):
+    from briefgen.models import Document
+
+    report = Document(
+        id="a",
+        text="Russian military instructors have arrived in Peru, two officers said.",
+        published="2021",
+    )
+    denial = Document(
+        id="b",
+        text="Moscow on Sunday denied reports that Russian military instructors were in Peru.",
+        published="2021",
+    )
+    (found,) = reconcile([], [report, denial], lexicon=lexicon).disagreements
+    assert found.kind == "reported_dispute"
+    assert [(c.quote.doc, c.position) for c in found.claims] == [
+        ("b", "denied by Moscow"),
+        ("a", "reported"),
+    ]

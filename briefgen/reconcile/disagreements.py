@@ -109,6 +109,7 @@ class _Index:
             self.facts[f.country].append(f)
         self._features: dict[str, tuple[frozenset[str], frozenset[str], str]] = {}
         self._phrases: dict[str, frozenset[str]] = {}
+        self._names: dict[str, frozenset[str]] = {}
         self._denials: dict[str, bool] = {}
 
     def features(self, text: str) -> tuple[frozenset[str], frozenset[str], str]:
@@ -131,16 +132,27 @@ class _Index:
             found = self._phrases[text] = phrases_in(text, self.lexicon)
         return found
 
-    def same_thing(self, a: str, b: str) -> bool:
-        """True when texts ``a`` and ``b`` share something specific: an identifier, an
-        object class that is not generic, or a phrase that is not ("training centre")."""
-        objs, ids, _ = self.features(a)
-        o_objs, o_ids, _ = self.features(b)
+    def names(self, text: str) -> frozenset[str]:
+        """Specific names in ``text`` (see _names): "Lourdes", "Kornet-E"."""
+        found = self._names.get(text)
+        if found is None:
+            found = self._names[text] = frozenset(_names(text, self.lexicon))
+        return found
+
+    def named_alike(self, a: str, b: str) -> bool:
+        """True when ``a`` and ``b`` share a name or a phrase that is not generic."""
         return bool(
-            ids & o_ids
-            or (objs & o_objs) - self.lexicon.generic_objects
+            self.features(a)[1] & self.features(b)[1]
+            or self.names(a) & self.names(b)
             or self.phrases(a) & self.phrases(b)
         )
+
+    def same_thing(self, a: str, b: str) -> bool:
+        """True when texts ``a`` and ``b`` share something specific: an identifier or
+        name, an object class that is not generic, or a phrase that is not ("training
+        centre")."""
+        objs, o_objs = self.features(a)[0], self.features(b)[0]
+        return self.named_alike(a, b) or bool((objs & o_objs) - self.lexicon.generic_objects)
 
     def denies(self, text: str) -> bool:
         """True when ``text`` holds a denial (see find_denial)."""
@@ -509,6 +521,8 @@ def _related_facts(
         score = fuzz.token_set_ratio(toks, f_toks)
         if ids & f_ids:
             score = max(score, 90)
+        elif index.named_alike(s.text, f.quote.text) and score >= RELATED_MATCH:
+            score = max(score, DENIAL_MATCH)
         elif index.same_thing(s.text, f.quote.text) and score >= RELATED_MATCH:
             # a missile and "a missile defence system" share a class, not a thing: the
             # wording must come close too
@@ -538,15 +552,21 @@ def find_denial(text: str, lexicon: ReconcileLexicon) -> re.Match[str] | None:
 
 def _party(text: str, cue: re.Match[str], lexicon: ReconcileLexicon) -> str | None:
     """Who denies: the first party noun before the cue, the subject in English ("a
-    spokesman for the navy denied"); else one after it; else the power."""
+    spokesman for the navy denied"); else the power named before it; else a party noun
+    after it; else the power."""
     matches = lexicon.denial_parties.finditer(text)
     before = [m for m in matches if m.end() <= cue.start()]
     if before:
         return before[0].group(0)
+    # "The Kremlin on Sunday denied news reports that ... military contractors": the
+    # power named before the verb is who denies, not a party noun after it
+    powers = lexicon.power.finditer(text)
+    power_before = [m for m in powers if m.end() <= cue.start()]
+    if power_before:
+        return power_before[0].group(0)
     if matches:
         return matches[0].group(0)
-    power = lexicon.power.search(text)
-    return power.group(0) if power else None
+    return powers[0].group(0) if powers else None
 
 
 def _related_sentences(
@@ -564,13 +584,16 @@ def _related_sentences(
         if o is s:
             continue
         o_objs, o_ids, o_toks = index.features(o.text)
-        if not (objs & o_objs or ids & o_ids) or index.denies(o.text):
+        named = index.named_alike(s.text, o.text)
+        if not (objs & o_objs or named) or index.denies(o.text):
             continue
         score = fuzz.token_set_ratio(toks, o_toks)
         # a shared name or phrase makes one thing; a shared class ("missiles") needs
         # closer wording, a generic one ("weapons") closer still
         if ids & o_ids or index.phrases(s.text) & index.phrases(o.text):
             need = RELATED_MATCH
+        elif named:  # a single name ("Lourdes", but also "Soviet") needs closer wording
+            need = GENERIC_MATCH
         elif (objs & o_objs) - lexicon.generic_objects:
             need = GENERIC_MATCH
         else:
@@ -1090,6 +1113,56 @@ def find_disagreements(
         )
     )
     unique: dict[str, Disagreement] = {}
-    for d in found:
+    for d in _merge_disputes(found):
         unique.setdefault(d.id, d)
     return sorted(unique.values(), key=lambda d: (d.country, d.kind, d.topic, d.id))
+
+
+def _shares_claim(a: Disagreement, b: Disagreement) -> bool:
+    return any(
+        x.quote.doc == y.quote.doc and x.quote.start < y.quote.end and y.quote.start < x.quote.end
+        for x in a.claims
+        for y in b.claims
+    )
+
+
+def _merge_disputes(found: list[Disagreement]) -> list[Disagreement]:
+    """Reported disputes of one country that share a claim are one question (two
+    outlets reporting the same denial, or a denial in each): one disagreement with every
+    denial and the reports they answer, the earliest denial's topic, at most
+    MAX_CLAIMS + 1 claims."""
+    out: list[Disagreement] = []
+    groups: list[list[Disagreement]] = []
+    for d in found:
+        if d.kind != "reported_dispute":
+            out.append(d)
+            continue
+        linked = [
+            g for g in groups if g[0].country == d.country and any(_shares_claim(d, o) for o in g)
+        ]
+        group = [d]
+        for g in linked:
+            group += g
+            groups.remove(g)
+        groups.append(group)
+    for group in groups:
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        group.sort(key=lambda d: d.id)
+        claims: list[Claim] = []
+        denials = [c for d in group for c in d.claims if c.position != "reported"]
+        reports = [c for d in group for c in d.claims if c.position == "reported"]
+        for c in denials + reports:
+            if len(claims) > MAX_CLAIMS or any(
+                c.quote.doc == k.quote.doc
+                and c.quote.start < k.quote.end
+                and k.quote.start < c.quote.end
+                for k in claims
+            ):
+                continue
+            claims.append(c)
+        claims.sort(key=lambda c: (c.position == "reported", c.quote.doc, c.quote.start))
+        first = min(group, key=lambda d: min((c.quote.doc, c.quote.start) for c in d.claims))
+        out.append(Disagreement(first.country, first.topic, "reported_dispute", claims))
+    return out
