@@ -161,3 +161,32 @@ def test_reconcile_identity_power_before_the_verb_is_who_denies(lexicon):
         ("b", "denied by Moscow"),
         ("a", "reported"),
     ]
+
+
+def test_reconcile_identity_two_denials_without_a_report_are_no_dispute():
+    from briefgen.models import Claim, Disagreement, Quote
+    from briefgen.reconcile.disagreements import _both_sides, _merge_disputes
+
+    first = Quote("a", "Moscow denies reports of Russian instructors in Peru.", 0, 52)
+    second = Quote("a", "The ambassador also dismissed reports of instructors.", 60, 112)
+    report = Quote("b", "Russian instructors train Peruvian pilots in Lima.", 0, 50)
+    only_denials = [
+        Disagreement("PE", "t1", "reported_dispute", [Claim(first, "denied by Moscow")]),
+        Disagreement(
+            "PE",
+            "t2",
+            "reported_dispute",
+            [Claim(second, "denied by ambassador"), Claim(first, "denied by Moscow")],
+        ),
+    ]
+    (merged,) = _merge_disputes(only_denials)
+    assert len(merged.claims) == 2 and not _both_sides(merged)
+    with_report = [
+        *only_denials,
+        Disagreement(
+            "PE", "t3", "reported_dispute", [Claim(report, "reported"), Claim(second, "denied")]
+        ),
+    ]
+    (merged,) = _merge_disputes(with_report)
+    assert _both_sides(merged)
+    assert [c.position for c in merged.claims][-1] == "reported"

@@ -1114,8 +1114,16 @@ def find_disagreements(
     )
     unique: dict[str, Disagreement] = {}
     for d in _merge_disputes(found):
+        if d.kind == "reported_dispute" and not _both_sides(d):
+            continue  # two denials and no report: nobody on the other side
         unique.setdefault(d.id, d)
     return sorted(unique.values(), key=lambda d: (d.country, d.kind, d.topic, d.id))
+
+
+def _both_sides(d: Disagreement) -> bool:
+    """True when a dispute quotes a report and a denial."""
+    positions = {c.position == "reported" for c in d.claims}
+    return positions == {True, False}
 
 
 def _shares_claim(a: Disagreement, b: Disagreement) -> bool:
