@@ -366,7 +366,8 @@ def _read_languages(base: Any, language: str, root: str | None) -> tuple[Any, di
     The first language is required; another without a reconcile.yaml adds nothing."""
     from briefgen.vocabulary import language_file
 
-    path, data = None, {}
+    path: Any = None
+    data: dict[str, Any] = {}
     for n, lang in enumerate(dict.fromkeys(language.split("+"))):
         file = Path(root) / "languages" / lang / "reconcile.yaml" if root else None
         if file is None or not file.is_file():  # a test root may hold only regions/, powers/
