@@ -662,4 +662,3 @@ def update_sheets(
                 save_tree(path, tree)
             results.append(changes)
         return results
-
