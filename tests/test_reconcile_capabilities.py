@@ -234,9 +234,9 @@ def test_reconcile_capabilities_figures(lexicon):
     got = {(d.country, d.topic): sorted(c.position for c in d.claims) for d in found}
     assert got == {
         ("PE", "Value of Mi-17 helicopters for Peru"): ["$100 million", "$80 million"],
-        ("PE", "Year of Alan Garcia's return to power"): [
-            "return to power in 2006",
-            "return to power in 2007",
+        ("PE", "Year of Alan Garcia's re-election"): [
+            "re-election in 2006",
+            "re-election in 2007",
         ],
     }
     assert_verbatim(found, docs)
@@ -259,22 +259,31 @@ def test_reconcile_capabilities_amounts(text, amounts):
 
 
 @pytest.mark.parametrize(
-    "first,conflict",
+    "first",
     [
-        # a source the author cites is another source than the author
-        ("According to a Quito banker, Moscow's interest in Ecuador is purely commercial.", True),
-        ('"Moscow only wants our oil money," a Quito banker said of its aims in Ecuador.', True),
-        # the author hedging both ways in one text is no disagreement between sources
-        ("Moscow's interest in Ecuador may be purely commercial, some suspect.", False),
+        "According to a Quito banker, Moscow's interest in Ecuador is purely commercial.",
+        '"Moscow only wants our oil money," a Quito banker said of its aims in Ecuador.',
+        "Moscow's interest in Ecuador may be purely commercial, some suspect.",
     ],
 )
-def test_reconcile_capabilities_cited_source_is_another_voice(lexicon, first, conflict):
+@pytest.mark.parametrize("documents", [1, 2])
+def test_reconcile_capabilities_sides_come_from_different_documents(lexicon, first, documents):
+    # issue 16: a document on both sides of a question (even through a source it quotes)
+    # is no disagreement between sources; the same two sentences in two documents are
     second = "In reality Moscow's aims in Ecuador are geopolitical rather than economic."
-    doc = Document(id="a", text=f"{first}\n\n{second}", published="2021")
-    found = reconcile([], [doc], lexicon=lexicon).disagreements
+    if documents == 1:
+        docs = [Document(id="a", text=f"{first}\n\n{second}", published="2021")]
+    else:
+        docs = [
+            Document(id="a", text=first, published="2021"),
+            Document(id="b", text=second, published="2021"),
+        ]
+    found = reconcile([], docs, lexicon=lexicon).disagreements
     assert [(d.country, d.kind) for d in found] == (
-        [("EC", "assessment_conflict")] if conflict else []
+        [("EC", "assessment_conflict")] if documents == 2 else []
     )
+    for d in found:
+        assert len({c.quote.doc for c in d.claims}) == 2
 
 
 def test_reconcile_capabilities_packaged_questions():

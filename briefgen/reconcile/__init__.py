@@ -21,6 +21,7 @@ from briefgen.reconcile.lexicon import ReconcileLexicon, load_lexicon
 __all__ = [
     "CREDIBILITY_WORDS",
     "Reconciliation",
+    "corpus_languages",
     "find_disagreements",
     "grade_credibility",
     "grade_events",
@@ -40,6 +41,13 @@ class Reconciliation:
     disagreements: list[Disagreement] = field(default_factory=list)
 
 
+def corpus_languages(documents: Iterable[Document], language: str = "en") -> str:
+    """``language`` plus the documents' other languages, as load_lexicon takes them
+    ("en+es+pt"): one mixed corpus is reconciled with one lexicon."""
+    others = sorted({d.language for d in documents if d.language} - {language})
+    return "+".join([language, *others])
+
+
 def reconcile(
     facts: list[Fact],
     documents: list[Document],
@@ -55,7 +63,8 @@ def reconcile(
     Args:
         facts (list[Fact]): every extracted mention; each gets ``fact.event`` set.
         documents (list[Document]): the corpus (sentences, publishers, reliability).
-        language (str): which lexicons/languages/<language>/reconcile.yaml to use.
+        language (str): the main lexicons/languages/<language>/reconcile.yaml; the
+            cue words of the documents' other languages are added to it.
         power (str | None): lexicons/powers/<power>.yaml (default: every power file).
         region (str | None): lexicons/regions/<region>.yaml (default: every region file).
         known (Iterable[Event]): events of earlier runs (fact sheets), whose ids are kept
@@ -63,7 +72,8 @@ def reconcile(
         lexicon (ReconcileLexicon | None): a preloaded lexicon (overrides ``language``).
     RETURNS (Reconciliation): events (graded) and disagreements, both sorted.
     """
-    lexicon = lexicon or load_lexicon(language, power=power, region=region)
+    if lexicon is None:
+        lexicon = load_lexicon(corpus_languages(documents, language), power=power, region=region)
     facts = list(facts)
     events = merge_events(facts, documents, lexicon=lexicon, known=known)
     disagreements = find_disagreements(facts, events, documents, lexicon)

@@ -26,7 +26,13 @@ from rapidfuzz import fuzz
 from briefgen.errors import ConfigError
 from briefgen.extract.dates import find_dates, pick_date
 from briefgen.models import Claim, Disagreement, Document, Event, Fact, Quote
-from briefgen.reconcile.events import _MONTHS, content_words, identifiers_in, objects_in
+from briefgen.reconcile.events import (
+    _MONTHS,
+    content_words,
+    identifiers_in,
+    objects_in,
+    phrases_in,
+)
 from briefgen.reconcile.lexicon import Question, ReconcileLexicon, Terms
 from briefgen.reconcile.sentences import Sentence, split_sentences, words
 
@@ -51,6 +57,8 @@ MAX_CLAIMS = 5
 DENIAL_MATCH = 60
 #: Similarity (0-100) a sentence sharing an object with a denial needs to count as its report.
 RELATED_MATCH = 45
+#: The same when what they share is only a generic class ("weapons", "an agreement").
+GENERIC_MATCH = 55
 #: A sentence naming more countries than this speaks of the region, not of each.
 MAX_COUNTRIES = 2
 #: How many words before a milestone phrase may hold the failure marker or the person.
@@ -100,6 +108,8 @@ class _Index:
         for f in facts:
             self.facts[f.country].append(f)
         self._features: dict[str, tuple[frozenset[str], frozenset[str], str]] = {}
+        self._phrases: dict[str, frozenset[str]] = {}
+        self._names: dict[str, frozenset[str]] = {}
         self._denials: dict[str, bool] = {}
 
     def features(self, text: str) -> tuple[frozenset[str], frozenset[str], str]:
@@ -114,6 +124,35 @@ class _Index:
             )
             self._features[text] = found
         return found
+
+    def phrases(self, text: str) -> frozenset[str]:
+        """Two-word phrases of ``text`` that are not generic ("training centre")."""
+        found = self._phrases.get(text)
+        if found is None:
+            found = self._phrases[text] = phrases_in(text, self.lexicon)
+        return found
+
+    def names(self, text: str) -> frozenset[str]:
+        """Specific names in ``text`` (see _names): "Lourdes", "Kornet-E"."""
+        found = self._names.get(text)
+        if found is None:
+            found = self._names[text] = frozenset(_names(text, self.lexicon))
+        return found
+
+    def named_alike(self, a: str, b: str) -> bool:
+        """True when ``a`` and ``b`` share a name or a phrase that is not generic."""
+        return bool(
+            self.features(a)[1] & self.features(b)[1]
+            or self.names(a) & self.names(b)
+            or self.phrases(a) & self.phrases(b)
+        )
+
+    def same_thing(self, a: str, b: str) -> bool:
+        """True when texts ``a`` and ``b`` share something specific: an identifier or
+        name, an object class that is not generic, or a phrase that is not ("training
+        centre")."""
+        objs, o_objs = self.features(a)[0], self.features(b)[0]
+        return self.named_alike(a, b) or bool((objs & o_objs) - self.lexicon.generic_objects)
 
     def denies(self, text: str) -> bool:
         """True when ``text`` holds a denial (see find_denial)."""
@@ -194,13 +233,19 @@ def _mention_year(
         context = None
     try:
         mentions = find_dates(
-            s.text, published=doc.published, context_year=context, language=lexicon.language
+            s.text,
+            published=doc.published,
+            context_year=context,
+            language=doc.language or lexicon.language,
         )
     except ConfigError:
         return None
     relative = [m for m in mentions if m.relative]
     best = pick_date(
-        relative, max(0, f.quote.start - s.start), text=s.text, language=lexicon.language
+        relative,
+        max(0, f.quote.start - s.start),
+        text=s.text,
+        language=doc.language or lexicon.language,
     )
     if best:
         return best.value[:4], f'dated {best.value} (from "{best.text}")'
@@ -213,6 +258,7 @@ def _date_conflicts(
     sentences: dict[str, list[Sentence]],
     documents: dict[str, Document],
     lexicon: ReconcileLexicon,
+    index: _Index,
 ) -> list[Disagreement]:
     """Events whose mentions in different documents give different years (a mention the
     extractor left undated may be dated by relative wording, see _mention_year)."""
@@ -231,6 +277,7 @@ def _date_conflicts(
             )
             if found:
                 dated.append((f, *found))
+        dated = _named_alike(dated, index)
         years = {y for _, y, _ in dated}
         if len(years) < 2 or len({f.quote.doc for f, _, _ in dated}) < 2:
             continue
@@ -242,6 +289,23 @@ def _date_conflicts(
                 claims.append(_fact_claim(f, position))
         out.append(Disagreement(event.country, f"Date of {event.title}", "value_conflict", claims))
     return out
+
+
+def _named_alike(dated: list[tuple[Fact, str, str]], index: _Index) -> list[tuple[Fact, str, str]]:
+    """The dated mentions that name the same specific thing (an identifier or a phrase
+    that is not generic) as a mention of another document giving another year: an
+    event merged on a class of thing ("oil fields") is no proof that two years given
+    in two documents are for one event."""
+    kept = []
+    for f, year, position in dated:
+        ids, phrases = index.features(f.quote.text)[1], index.phrases(f.quote.text)
+        for g, other, _ in dated:
+            if g.quote.doc == f.quote.doc or other == year:
+                continue
+            if ids & index.features(g.quote.text)[1] or phrases & index.phrases(g.quote.text):
+                kept.append((f, year, position))
+                break
+    return kept
 
 
 def _quantities(text: str, lexicon: ReconcileLexicon) -> dict[str, int]:
@@ -457,8 +521,15 @@ def _related_facts(
         score = fuzz.token_set_ratio(toks, f_toks)
         if ids & f_ids:
             score = max(score, 90)
-        elif objs & f_objs:
+        elif index.named_alike(s.text, f.quote.text) and score >= RELATED_MATCH:
+            score = max(score, DENIAL_MATCH)
+        elif index.same_thing(s.text, f.quote.text) and score >= RELATED_MATCH:
+            # a missile and "a missile defence system" share a class, not a thing: the
+            # wording must come close too
             score = max(score, 55 + 10 * len(objs & f_objs))
+        elif objs & f_objs and score >= GENERIC_MATCH:
+            score = DENIAL_MATCH  # a generic class ("training") and close wording
+        # else nothing but words in common: only closer wording makes it one thing
         if score >= DENIAL_MATCH:
             scored.append((-score, f.quote.doc, f.quote.start, f))
     return [f for *_, f in sorted(scored, key=lambda t: t[:3])]
@@ -481,15 +552,21 @@ def find_denial(text: str, lexicon: ReconcileLexicon) -> re.Match[str] | None:
 
 def _party(text: str, cue: re.Match[str], lexicon: ReconcileLexicon) -> str | None:
     """Who denies: the first party noun before the cue, the subject in English ("a
-    spokesman for the navy denied"); else one after it; else the power."""
+    spokesman for the navy denied"); else the power named before it; else a party noun
+    after it; else the power."""
     matches = lexicon.denial_parties.finditer(text)
     before = [m for m in matches if m.end() <= cue.start()]
     if before:
         return before[0].group(0)
+    # "The Kremlin on Sunday denied news reports that ... military contractors": the
+    # power named before the verb is who denies, not a party noun after it
+    powers = lexicon.power.finditer(text)
+    power_before = [m for m in powers if m.end() <= cue.start()]
+    if power_before:
+        return power_before[0].group(0)
     if matches:
         return matches[0].group(0)
-    power = lexicon.power.search(text)
-    return power.group(0) if power else None
+    return powers[0].group(0) if powers else None
 
 
 def _related_sentences(
@@ -507,10 +584,21 @@ def _related_sentences(
         if o is s:
             continue
         o_objs, o_ids, o_toks = index.features(o.text)
-        if not (objs & o_objs or ids & o_ids) or index.denies(o.text):
+        named = index.named_alike(s.text, o.text)
+        if not (objs & o_objs or named) or index.denies(o.text):
             continue
         score = fuzz.token_set_ratio(toks, o_toks)
-        if score >= RELATED_MATCH:
+        # a shared name or phrase makes one thing; a shared class ("missiles") needs
+        # closer wording, a generic one ("weapons") closer still
+        if ids & o_ids or index.phrases(s.text) & index.phrases(o.text):
+            need = RELATED_MATCH
+        elif named:  # a single name ("Lourdes", but also "Soviet") needs closer wording
+            need = GENERIC_MATCH
+        elif (objs & o_objs) - lexicon.generic_objects:
+            need = GENERIC_MATCH
+        else:
+            need = DENIAL_MATCH
+        if score >= need:
             scored.append((-score, o.doc, o.start, o))
     return [o for *_, o in sorted(scored, key=lambda t: t[:3])]
 
@@ -751,6 +839,9 @@ def _entities(text: str, lexicon: ReconcileLexicon) -> list[tuple[int, int, str]
     return out
 
 
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|is|are|be|been|being|fue|fueron|foi|foram)\s+$", re.I)
+
+
 def _agency(text: str, lexicon: ReconcileLexicon) -> list[str]:
     """Who reaches out, once per outreach verb: "P" when the power courts a country ("Moscow
     courted Quito"), "C" when a country reaches out to the power ("Quito turned to
@@ -781,6 +872,10 @@ def _agency(text: str, lexicon: ReconcileLexicon) -> list[str]:
     for m in verbs:
         if negated(m.start()):
             continue
+        if _PASSIVE_AUX.search(text[max(0, m.start() - 12) : m.start()]) and not (
+            lexicon.passive.search(text[m.end() : m.end() + 5])
+        ):
+            continue  # "X was asked": who asked is not said
         before = [e for e in ents if e[1] <= m.start() and m.start() - e[1] <= window]
         before = [e for e in before if clear(e[1], m.start())]
         after = [e for e in ents if e[0] >= m.end() and e[0] - m.end() <= window]
@@ -916,6 +1011,26 @@ def _opposed(a: Assessment, b: Assessment) -> bool:
     return abs(a.year - b.year) <= apart
 
 
+def _one_side_per_document(
+    by_side: dict[str, list[Assessment]],
+) -> dict[str, list[Assessment]]:
+    """Each document on one side only: the side of its strongest claim (its author's voice
+    before a source it quotes). A document on both sides of a question is no second
+    source against itself; sides left empty are dropped."""
+    best: dict[str, tuple[int, int, str]] = {}
+    for side, items in sorted(by_side.items()):
+        for a in items:
+            rank = (a.strength, int(a.voice == "author"), side)
+            doc = a.sentence.doc
+            if doc not in best or rank[:2] > best[doc][:2]:
+                best[doc] = rank
+    out = {
+        side: [a for a in items if best[a.sentence.doc][2] == side]
+        for side, items in by_side.items()
+    }
+    return {side: items for side, items in out.items() if items}
+
+
 def _assessment_conflicts(assessments: list[Assessment]) -> list[Disagreement]:
     """Per country and question, sentences taking opposite sides in different documents.
 
@@ -941,6 +1056,7 @@ def _assessment_conflicts(assessments: list[Assessment]) -> list[Disagreement]:
         for a in sorted(kept, key=lambda a: (-a.strength, a.sentence.doc, a.sentence.start)):
             if all(a.sentence is not b.sentence for b in by_side[a.side]):
                 by_side[a.side].append(a)
+        by_side = _one_side_per_document(by_side)
         if len(by_side) < 2:
             continue
         chosen: list[Assessment] = []
@@ -986,7 +1102,7 @@ def find_disagreements(
             ):
                 facts_at[(s.doc, s.index)].append(f.country)
     found = (
-        _date_conflicts(facts, events, sentences, {d.id: d for d in documents}, lexicon)
+        _date_conflicts(facts, events, sentences, {d.id: d for d in documents}, lexicon, index)
         + _quantity_conflicts(facts, events, lexicon)
         + _milestone_conflicts(sentences, lexicon)
         + _reported_disputes(
@@ -997,6 +1113,64 @@ def find_disagreements(
         )
     )
     unique: dict[str, Disagreement] = {}
-    for d in found:
+    for d in _merge_disputes(found):
+        if d.kind == "reported_dispute" and not _both_sides(d):
+            continue  # two denials and no report: nobody on the other side
         unique.setdefault(d.id, d)
     return sorted(unique.values(), key=lambda d: (d.country, d.kind, d.topic, d.id))
+
+
+def _both_sides(d: Disagreement) -> bool:
+    """True when a dispute quotes a report and a denial."""
+    positions = {c.position == "reported" for c in d.claims}
+    return positions == {True, False}
+
+
+def _shares_claim(a: Disagreement, b: Disagreement) -> bool:
+    return any(
+        x.quote.doc == y.quote.doc and x.quote.start < y.quote.end and y.quote.start < x.quote.end
+        for x in a.claims
+        for y in b.claims
+    )
+
+
+def _merge_disputes(found: list[Disagreement]) -> list[Disagreement]:
+    """Reported disputes of one country that share a claim are one question (two
+    outlets reporting the same denial, or a denial in each): one disagreement with every
+    denial and the reports they answer, the earliest denial's topic, at most
+    MAX_CLAIMS + 1 claims."""
+    out: list[Disagreement] = []
+    groups: list[list[Disagreement]] = []
+    for d in found:
+        if d.kind != "reported_dispute":
+            out.append(d)
+            continue
+        linked = [
+            g for g in groups if g[0].country == d.country and any(_shares_claim(d, o) for o in g)
+        ]
+        group = [d]
+        for g in linked:
+            group += g
+            groups.remove(g)
+        groups.append(group)
+    for group in groups:
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        group.sort(key=lambda d: d.id)
+        claims: list[Claim] = []
+        denials = [c for d in group for c in d.claims if c.position != "reported"]
+        reports = [c for d in group for c in d.claims if c.position == "reported"]
+        for c in denials + reports:
+            if len(claims) > MAX_CLAIMS or any(
+                c.quote.doc == k.quote.doc
+                and c.quote.start < k.quote.end
+                and k.quote.start < c.quote.end
+                for k in claims
+            ):
+                continue
+            claims.append(c)
+        claims.sort(key=lambda c: (c.position == "reported", c.quote.doc, c.quote.start))
+        first = min(group, key=lambda d: min((c.quote.doc, c.quote.start) for c in d.claims))
+        out.append(Disagreement(first.country, first.topic, "reported_dispute", claims))
+    return out

@@ -37,6 +37,13 @@ TITLE_CHARS = 80
 PHRASE_SAME = 0.6
 #: Weight of a generic object class ("agreement") against a specific one ("bomber").
 GENERIC_WEIGHT = 1 / 3
+#: How many years two dates given for one event may differ (sources that disagree).
+MAX_YEARS_APART = 2
+#: Wording similarity (0-100) of two publishers' mentions that makes them copies of one
+#: wire story: one source, not two.
+WIRE_COPY = 90
+#: Wording similarity (0-100) at which two mentions state the same claim (corroboration).
+CLAIM_WORDING = 65
 
 # model numbers (Tu-160), acronyms (GLONASS), multi-word proper names (Admiral Gorshkov)
 _IDENT = re.compile(
@@ -62,6 +69,7 @@ class Mention:
     tokens: str
     actors: frozenset[str]
     phrases: frozenset[str] = frozenset()
+    published: str | None = None
 
 
 @dataclass
@@ -106,9 +114,9 @@ def content_words(text: str, lexicon: ReconcileLexicon) -> str:
     return " ".join(w for w in words(text) if w not in skip and not w.isdigit() and len(w) > 2)
 
 
-def _phrases(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
+def phrases_in(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
     """Adjacent content-word pairs ("training centre"), unless both words are generic."""
-    skip = lexicon.stopwords | lexicon.country_words | lexicon.power_words
+    skip = lexicon.stopwords | lexicon.country_words | lexicon.power_words | lexicon.company_words
     tokens = words(text)
     out = set()
     for x, y in zip(tokens, tokens[1:], strict=False):
@@ -141,7 +149,8 @@ def describe(fact: Fact, doc: Document | None, lexicon: ReconcileLexicon) -> Men
         idents=identifiers_in(q.text, lexicon),
         tokens=content_words(q.text, lexicon),
         actors=actors,
-        phrases=_phrases(q.text, lexicon),
+        phrases=phrases_in(q.text, lexicon),
+        published=doc.published if doc else None,
     )
 
 
@@ -200,8 +209,11 @@ def similarity(
     elif a.objects & b.objects and not recurring:
         # weighted Jaccard: a mention of tanks, ports and training is not one of ports
         # alone, and sharing "an agreement" is weaker than sharing "bombers"
+        # (counted, not summed in set order: float sums depend on the order, and set
+        # order on PYTHONHASHSEED, which made clustering differ from run to run)
         def weight(classes: frozenset[str]) -> float:
-            return sum(GENERIC_WEIGHT if c in generic else 1.0 for c in classes)
+            n_generic = len(classes & generic)
+            return n_generic * GENERIC_WEIGHT + (len(classes) - n_generic)
 
         shared = a.objects & b.objects
         score = 0.7 * weight(shared) / weight(a.objects | b.objects)
@@ -272,8 +284,10 @@ def _compatible_all(m: Mention, cluster: Cluster, lexicon: ReconcileLexicon) -> 
     recurring = m.fact.category in lexicon.recurring_categories
     for other in cluster.members:
         if not dates_compatible(m.fact.date, other.fact.date, recurring=recurring) and (
-            recurring or not (m.idents & other.idents)
+            recurring or not _same_thing_other_year(m, other, lexicon)
         ):
+            return False
+        if not (_undated_fits(m, other, lexicon) and _undated_fits(other, m, lexicon)):
             return False
         if (
             recurring
@@ -284,6 +298,32 @@ def _compatible_all(m: Mention, cluster: Cluster, lexicon: ReconcileLexicon) -> 
         ):
             return False
     return True
+
+
+def _same_thing_other_year(a: Mention, b: Mention, lexicon: ReconcileLexicon) -> bool:
+    """Two mentions dated in different years that are one event sources date differently
+    (a value conflict): they share a model number ("K-8") or a specific identifier and a
+    specific object class ("the GLONASS ground station"), and the years are close.
+    Things that recur (loans, arms purchases, agreements, reports of interest) are
+    different events in different years: a 2009 loan and a 2013 loan are two."""
+    shared = a.idents & b.idents
+    if not (a.year and b.year and shared):
+        return False
+    model = any(re.search(r"\d", ident) for ident in shared)  # "K-8", "Tu-160"
+    if not model and not (a.objects & b.objects) - lexicon.generic_objects:
+        return False
+    return abs(int(a.year) - int(b.year)) <= MAX_YEARS_APART
+
+
+def _undated_fits(m: Mention, other: Mention, lexicon: ReconcileLexicon) -> bool:
+    """An undated mention may join a dated one of a year other than its document's only
+    on a specific identifier or object class they share, never on shared words alone
+    (an undated mention speaks, by default, of its own time)."""
+    if m.fact.date or not other.fact.date or not m.published:
+        return True
+    if other.fact.date[:4] == m.published[:4]:
+        return True
+    return bool(m.idents & other.idents or (m.objects & other.objects) - lexicon.generic_objects)
 
 
 def _merge_clusters(clusters: list[Cluster], lexicon: ReconcileLexicon) -> list[Cluster]:
@@ -349,7 +389,68 @@ def _title(members: list[Mention]) -> str:
     return title
 
 
-def _build(cluster: Cluster, known: dict[tuple[str, str, str, int], str]) -> Event:
+def _sources(members: list[Mention]) -> dict[str, str]:
+    """Publisher → the independent source it stands for: publishers whose mentions are
+    near-identical copies (one wire story printed by two outlets) are one source."""
+    parent = {m.publisher: m.publisher for m in members}
+
+    def root(p: str) -> str:
+        while parent[p] != p:
+            p = parent[p]
+        return p
+
+    ordered = sorted(members, key=lambda m: (m.publisher, m.order))
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if a.publisher == b.publisher or root(a.publisher) == root(b.publisher):
+                continue
+            if fuzz.ratio(a.fact.quote.text.lower(), b.fact.quote.text.lower()) >= WIRE_COPY:
+                x, y = sorted((root(a.publisher), root(b.publisher)))
+                parent[y] = x
+    return {p: root(p) for p in parent}
+
+
+def corroboration(members: list[Mention], lexicon: ReconcileLexicon) -> int:
+    """How many independent sources state the same claim as the best-supported mention.
+
+    Two mentions state the same claim when they are very similar (a shared identifier,
+    the same specific objects, close wording); a related but
+    different claim merged into the same event ("joint ventures" and "a refinery
+    stake") does not corroborate it. Wire copies count once; one publisher's repeated
+    captions and headlines count once.
+    """
+    source = _sources(members)
+    best = 0
+    for m in members:
+        backing = {source[m.publisher]}
+        for o in members:
+            if source[o.publisher] not in backing and same_claim(m, o, lexicon):
+                backing.add(source[o.publisher])
+        best = max(best, len(backing))
+    return best
+
+
+def same_claim(a: Mention, b: Mention, lexicon: ReconcileLexicon) -> bool:
+    """True when two mentions of one event state the same thing: they name the same
+    specific thing (an identifier, a phrase that is not generic: "training centre"),
+    say it in close words, or give the same specific objects at compatible dates
+    ("Tu-160 bombers" landed in November 2020 ~ "strategic bombers" in 2020). Sharing a
+    class of thing ("oil", "a loan") without a date is not enough: that is how a joint
+    venture and a refinery stake end up in one event."""
+    if a.idents & b.idents or a.phrases & b.phrases:
+        return True
+    if _wording(a.tokens, b.tokens) >= CLAIM_WORDING:
+        return True
+    specific_a = a.objects - lexicon.generic_objects
+    if not specific_a or specific_a != b.objects - lexicon.generic_objects:
+        return False
+    # (dates that differ in year are a value conflict about a claim both make)
+    return bool(a.fact.date and b.fact.date)
+
+
+def _build(
+    cluster: Cluster, known: dict[tuple[str, str, str, int], str], lexicon: ReconcileLexicon
+) -> Event:
     members = sorted(cluster.members, key=lambda m: m.order)
     anchor = members[0].fact
     event_id = next(
@@ -364,8 +465,10 @@ def _build(cluster: Cluster, known: dict[tuple[str, str, str, int], str]) -> Eve
     evidence, seen = [], set()
     for m in sorted(members, key=lambda m: (m.fact.quote.doc, m.fact.quote.start)):
         for q in m.fact.evidence:
-            if (q.doc, q.start, q.end) not in seen:
-                seen.add((q.doc, q.start, q.end))
+            # a caption or headline printed twice in one document is one piece of evidence
+            key = (q.doc, " ".join(q.text.split()).lower())
+            if (q.doc, q.start, q.end) not in seen and key not in seen:
+                seen.update({(q.doc, q.start, q.end), key})
                 evidence.append(q)
     actors: list[str] = []
     for m in members:
@@ -380,7 +483,7 @@ def _build(cluster: Cluster, known: dict[tuple[str, str, str, int], str]) -> Eve
         actors=actors,
         evidence=evidence,
         sources=len({q.doc for q in evidence}),
-        publishers=len({m.publisher for m in members}),
+        publishers=corroboration(members, lexicon),
         reliability=min(m.reliability for m in members),
     )
 
@@ -426,7 +529,7 @@ def merge_events(
     events = []
     used: set[str] = set()
     for cluster in clusters:
-        event = _build(cluster, known_ids)
+        event = _build(cluster, known_ids, lexicon)
         if event.id in used:  # two clusters claiming one known id: the later gets a fresh one
             a = sorted(cluster.members, key=lambda m: m.order)[0].fact
             event.id = stable_id("e", a.country, a.category, a.quote.doc, a.quote.start)

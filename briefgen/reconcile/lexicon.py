@@ -146,6 +146,8 @@ class ReconcileLexicon:
     power: Terms  # the power's names, demonyms, officials and companies
     power_words: frozenset[str]  # the same, as lower-case words (not identities of events)
     country_words: frozenset[str]
+    # the power's companies, as words: they name a party, not what an event is about
+    company_words: frozenset[str] = frozenset()
 
 
 def _strings(node: Any) -> list[str]:
@@ -344,6 +346,42 @@ def _agency_sides(
     return str(value[0]), str(value[1])
 
 
+def _merge(a: Any, b: Any) -> Any:
+    """``b``'s lexicon data laid over ``a``'s: mappings merge, lists join, scalars of ``a``
+    win (the first language's windows and settings)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = dict(a)
+        for key, value in b.items():
+            out[key] = _merge(a[key], value) if key in a else value
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        return a + [x for x in b if x not in a]
+    return a if a is not None else b
+
+
+def _read_languages(base: Any, language: str, root: str | None) -> tuple[Any, dict[str, Any]]:
+    """The reconcile.yaml of ``language``, or of several joined by "+" ("en+es+pt"): one
+    lexicon for a corpus in several languages, so that a Spanish denial and an English
+    report meet, and object classes ("bombers", "bombarderos") compare across languages.
+    The first language is required; another without a reconcile.yaml adds nothing."""
+    from briefgen.vocabulary import language_file
+
+    path: Any = None
+    data: dict[str, Any] = {}
+    for n, lang in enumerate(dict.fromkeys(language.split("+"))):
+        file = Path(root) / "languages" / lang / "reconcile.yaml" if root else None
+        if file is None or not file.is_file():  # a test root may hold only regions/, powers/
+            file = language_file(lang, "reconcile.yaml") or (
+                _lexicon_root() / "languages" / lang / "reconcile.yaml"
+            )
+        if n and not file.is_file():
+            log.debug("%s: no reconcile lexicon for %s, English cues only", file, lang)
+            continue
+        found = _read_yaml(file, required=True)
+        path, data = (file, found) if n == 0 else (path, _merge(data, found))
+    return path, data
+
+
 def _terms(data: dict[str, Any], key: str) -> Terms:
     return Terms(_strings(data.get(key)))
 
@@ -358,7 +396,8 @@ def load_lexicon(
     """Load and compile the reconciliation lexicon for ``language``.
 
     Args:
-        language (str): folder under lexicons/languages/.
+        language (str): folder under lexicons/languages/, or several joined by "+"
+            ("en+es"): their cue words together, the first one's settings.
         power (str | None): powers/<power>.yaml only (default: every power file).
         region (str | None): regions/<region>.yaml only (default: every region file).
         root (str | None): another lexicons folder (tests) for regions/ and powers/, and
@@ -380,15 +419,9 @@ def _load_lexicon(
     region: str | None,
     _folders: tuple[Path, ...],
 ) -> ReconcileLexicon:
-    from briefgen.vocabulary import language_file
 
     base = Path(root) if root else _lexicon_root()
-    path = Path(root) / "languages" / language / "reconcile.yaml" if root else None
-    if path is None or not path.is_file():  # a test root may hold only regions/ and powers/
-        path = language_file(language, "reconcile.yaml") or (
-            _lexicon_root() / "languages" / language / "reconcile.yaml"
-        )
-    data = _read_yaml(path, required=True)
+    path, data = _read_languages(base, language, root)
     denial = data.get("denial") or {}
     assessment = data.get("assessment") or {}
     countries = _read_countries(base, region)
@@ -422,7 +455,7 @@ def _load_lexicon(
         w.lower() for c in countries for t in c.terms.terms for w in re.findall(r"\w+", t)
     }
     return ReconcileLexicon(
-        language=language,
+        language=language.split("+")[0],
         abbreviations=frozenset(a.lower().rstrip(".") for a in _strings(data.get("abbreviations"))),
         stopwords=frozenset(w.lower() for w in _strings(data.get("stopwords"))),
         objects={k: Terms(v) for k, v in objects.items()},
@@ -436,7 +469,8 @@ def _load_lexicon(
                 for c in _strings(data.get("generic_objects"))
                 for t in _strings((data.get("objects") or {}).get(c))
             ]
-            for w in re.findall(r"\w+", w)
+            # "state-owned" as one word (how words() tokenises it) and as its parts
+            for w in [w, *re.findall(r"\w+", w)]
         ),
         milestones={str(k): Terms(_strings(v)) for k, v in (data.get("milestones") or {}).items()},
         failed_markers=_terms(data, "failed_markers"),
@@ -472,4 +506,7 @@ def _load_lexicon(
         power=Terms(power_names + _with_plain(power_companies), hyphen_bound=False),
         power_words=frozenset(w.lower() for n in power_names for w in re.findall(r"\w+", n)),
         country_words=frozenset(country_words),
+        company_words=frozenset(
+            w.lower() for n in _with_plain(power_companies) for w in re.findall(r"\w+", n)
+        ),
     )
