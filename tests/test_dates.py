@@ -168,7 +168,7 @@ def test_dates_publication_date_forms(published, expected, caplog):
         "Trade boomed in the 1990s.",
         "Trade boomed in the 1990's.",
         "Trade boomed in the early 2000s.",
-        "Ties go back to the nineteenth century and the 20th century.",
+        "Their ties date from the nineteenth century and the 20th century.",
         "The port handles ships every day.",
         "She may visit and they march on.",
         "The last year of his term was calm.",
@@ -714,7 +714,7 @@ def _doc_and_facts(
 
 FRAME_TEXT = (
     "Minister flies to Quito for border talks\n\n"
-    "The minister landed in Quito on Tuesday. She laid a wreath at the monument. "
+    "The minister landed in Quito on Tuesday. She placed flowers at a memorial. "
     "Her hosts recalled the treaty of 1998. Later the delegation visited Lima."
 )
 
@@ -725,7 +725,7 @@ def test_dates_frame_continues_the_dated_event_of_the_country():
         [
             ("Minister flies to Quito", "EC", None),
             ("landed in Quito", "EC", "2022-03-08"),
-            ("laid a wreath", "EC", None),
+            ("placed flowers", "EC", None),
             ("visited Lima", "PE", None),
         ],
     )
@@ -733,7 +733,7 @@ def test_dates_frame_continues_the_dated_event_of_the_country():
     assert by_id == {
         "Minister flies to Quito": "2022-03-08",  # the headline takes the body's date
         "landed in Quito": "2022-03-08",
-        "laid a wreath": "2022-03-08",  # continues the landing
+        "placed flowers": "2022-03-08",  # continues the landing
         "visited Lima": None,  # another country: nothing links it to Tuesday
     }
 
@@ -755,7 +755,7 @@ def test_dates_frame_needs_a_dated_report(kind, published):
         FRAME_TEXT,
         [
             ("landed in Quito", "EC", "2022-03-08"),
-            ("laid a wreath", "EC", None),
+            ("placed flowers", "EC", None),
         ],
         kind=kind,
         published=published,
