@@ -51,7 +51,7 @@ def _lexicon_names() -> dict[str, str]:
         return names
     for file in files:
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            data = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
         except yaml.YAMLError:
             continue  # a broken lexicon is reported by the extractor, not here
         for entry in data.get("countries") or []:

@@ -434,7 +434,7 @@ def _grammar(language: str) -> _Grammar:
             "add one (see languages/en/dates.yaml)"
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{where}: not valid YAML ({exc})") from exc
     if not isinstance(data, dict):

@@ -86,7 +86,7 @@ def load_cues(cues_dir: Path = CUES_DIR) -> Cues:
         "prose_words": [],
     }
     for path in sorted(cues_dir.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
         for name, patterns in (data.get("headings") or {}).items():
             headings.setdefault(name, []).extend(patterns)
         for name, patterns in (data.get("section_cues") or {}).items():
