@@ -379,7 +379,7 @@ class _Task:
         self.chars = 0
         self.runner: Any = None
         self.handle: Any = None
-        self.results: list[tuple[list[Fact], str | None]] | None = None
+        self.results: list[BatchResult] | None = None
 
 
 class _Entry:
@@ -464,6 +464,7 @@ class _Stream:
             facts, countries = entry.hit or ([], ())
             result = DocumentResult(doc, facts, cached=True, key=entry.key, countries=countries)
         else:
+            assert entry.task.results is not None  # finished only once its task is done
             facts, error, countries = entry.task.results[entry.index]
             stats.extracted += 1
             if error is not None:
