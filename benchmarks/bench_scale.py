@@ -1,25 +1,27 @@
-"""Benchmark: ingest + extraction at 1k / 10k / 100k documents, printed as one table.
+"""Benchmark: the scale targets of the pipeline, printed as one table.
 
-    python benchmarks/bench_scale.py [--corpus DIR] [--sizes 1000,10000,100000] [--jobs 2]
+    python benchmarks/bench_scale.py [--corpus DIR] [--sizes 10000[,100000]] [--jobs 2]
+                                     [--real-docs 300] [--engine-docs 100] [--no-build]
 
-A synthetic corpus of each size is generated at run time into a temporary directory from
-the corpus given (default ../shared/corpus): its paragraphs and sentences shuffled, the
-countries, capitals, leaders and demonyms it names swapped for others of the region lexicon,
-its years shifted, and sentences of this script's own templates mixed in. Nothing of it is
-written into the project.
+Synthetic corpora are generated at run time into a temporary directory from the corpus
+given (default ../shared/corpus): its paragraphs and sentences shuffled, the countries,
+capitals, leaders and demonyms swapped for others of the region lexicon, years shifted,
+sentences of this script's own templates mixed in. Nothing of it is written into the
+project. Each measurement runs in a fresh interpreter; the CLI runs in a subprocess of it,
+whose CPU time and peak RSS (the largest of every process of the run) come from
+getrusage(RUSAGE_CHILDREN). Ratios are of CPU seconds measured in one run, so a busy
+machine changes them less than wall times; the load average is printed beside each row.
 
-Each measurement runs in a fresh subprocess (``--measure``), which reports its own peak RSS
-and its workers' (resource.getrusage RUSAGE_SELF / RUSAGE_CHILDREN). Figures per size:
-
-    docs/s, MB/s, peak RSS   ``-j N`` run, cold caches (ingest + extract everything)
-    extract / bare spaCy     ``-j 1`` run ÷ spacy.blank + sentencizer over the same texts
-                             (target ≤ 2)
-    -j N speed-up            ``-j 1`` time ÷ ``-j N`` time (target ≥ 1.7 for N = 2)
-    incremental              one document changed, run again ÷ the cold run (target ≤ 5%)
-
-and once: one-country build (load sheet + PDF) ÷ a bare WeasyPrint render of the same HTML
-(target ≤ 1.25). Sizes above --detail-max skip the -j 1 and bare runs (they take as long as
-the -j N run again); the table says so.
+    extract ÷ bare spaCy   `briefgen extract --format json -j 1` (ingest, extract,
+                           reconcile) ÷ spacy.blank("en") + sentencizer over the same
+                           files, --real-docs documents of ~14k characters (≤ 2.0)
+    update N cold          `briefgen update -j N` into an empty data directory: wall
+                           seconds, peak RSS of any process (10k: ≤ 3 min, ≤ 1.5 GiB;
+                           100k: ≤ 20 min, ≤ 2 GiB)
+    incremental ÷ cold     one document changed, the same update again (≤ 5%)
+    dask vs local          `extract --engine dask -j 2` vs `extract -j 2`: same bytes
+    build ÷ bare           `briefgen build ve --format pdf` (batch.build_one) ÷ WeasyPrint
+                           alone on the same HTML (≤ 1.25)
 """
 
 from __future__ import annotations
@@ -244,49 +246,6 @@ def generate(
 # --------------------------------------------------------------------------- measurements
 
 
-def _usage() -> dict[str, float]:
-    """Peak RSS of this process and of its largest worker; CPU seconds of both."""
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {
-        "rss_mb": me.ru_maxrss / 1024,
-        "workers_rss_mb": kids.ru_maxrss / 1024,
-        "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
-    }
-
-
-def measure_extract(corpus: Path, jobs: int, cache: Path, power: str, region: str) -> dict:
-    """Ingest + extract ``corpus`` keeping the results (facts) as `briefgen extract` does."""
-    from briefgen.engine import run_extraction
-
-    started = time.perf_counter()
-    result = run_extraction(
-        corpus, jobs=jobs, cache_dir=cache, power=power, region=region, keep_text=False
-    )
-    seconds = time.perf_counter() - started
-    s = result.stats
-    from briefgen.factcache import extractor_version
-
-    return {
-        "seconds": seconds,
-        "docs": s.documents,
-        "chars": s.chars,
-        "facts": s.facts,
-        "extracted": s.extracted,
-        "cached": s.cached,
-        "version": extractor_version(),
-    }
-
-
-def measure_ingest(corpus: Path) -> dict:
-    """Ingestion alone (no cache), to tell its share of the -j 1 time."""
-    from briefgen.ingest import iter_corpus
-
-    started = time.perf_counter()
-    chars = sum(len(d.text) for d in iter_corpus(corpus, cache_dir=False))
-    return {"seconds": time.perf_counter() - started, "chars": chars}
-
-
 def measure_bare(corpus: Path) -> dict:
     """spacy.blank + sentencizer over the same texts, read from the files."""
     import spacy
@@ -294,110 +253,160 @@ def measure_bare(corpus: Path) -> dict:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp("warm up.")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     chars = 0
     for path in sorted(corpus.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         chars += len(text)
         nlp(text)
-    return {"seconds": time.perf_counter() - started, "chars": chars}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu_s": time.process_time() - cpu,
+        "chars": chars,
+    }
 
 
-def measure_build(corpus: Path, power: str, region: str) -> dict:
-    """One country's briefing (load its sheet, render the PDF, write it) ÷ WeasyPrint alone
-    over the same HTML. The sheet comes from the real corpus: its country with most events,
-    every event accepted."""
+def measure_build(country: str = "ve") -> dict:
+    """`briefgen build CC --format pdf` (batch.build_one: load the shipped sheet, render,
+    write, count pages) ÷ WeasyPrint alone over the same HTML, in CPU seconds, best of
+    five, interleaved."""
     import weasyprint
 
-    from briefgen.engine import run_extraction
-    from briefgen.factsheets import load_sheet, save_tree, sheet_to_tree
-    from briefgen.models import FactSheet
-    from briefgen.reconcile import reconcile
-    from briefgen.render import RenderOptions, layout_pdf, write_briefing
+    from briefgen.batch import build_one
+    from briefgen.factsheets import load_sheet
+    from briefgen.render import RenderOptions, default_templates_dir, layout_pdf
 
+    sheet = ROOT / "data" / "factsheets" / f"{country}.yaml"
+    options = RenderOptions()
+    _, html = layout_pdf(load_sheet(sheet), options)
+    assets = ROOT / "briefgen" / "assets"
+    base = (assets if assets.is_dir() else default_templates_dir()).resolve().as_uri() + "/"
+    builds, bares = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        ex = run_extraction(corpus, jobs=1, cache_dir=False, power=power, region=region)
-        rec = reconcile(ex.facts, ex.documents, power=power, region=region)
-        counts: dict[str, int] = {}
-        for e in rec.events:
-            counts[e.country] = counts.get(e.country, 0) + 1
-        country = max(counts, key=counts.get)
-        events = [e for e in rec.events if e.country == country]
-        for e in events:
-            e.status = "accepted"
-        docs = {q.doc for e in events for q in e.evidence}
-        sheet = FactSheet(
-            country=country,
-            events=events,
-            disagreements=[d for d in rec.disagreements if d.country == country],
-            sources={d.id: d.to_source() for d in ex.documents if d.id in docs},
-        )
-        path = tmp / "factsheets" / f"{country.lower()}.yaml"
-        path.parent.mkdir(parents=True)
-        save_tree(path, sheet_to_tree(sheet))
-        options = RenderOptions()
-        _, html = layout_pdf(load_sheet(path), options)
-        # the base URL and fetcher layout_pdf gives WeasyPrint: only the HTML is left to do
-        from briefgen.render import default_templates_dir
-
-        assets = ROOT / "briefgen" / "assets"
-        base = (assets if assets.is_dir() else default_templates_dir()).resolve().as_uri() + "/"
-        builds, bares = [], []
-        for _ in range(5):  # interleaved, best of five (WeasyPrint times vary)
-            t = time.perf_counter()
-            write_briefing(load_sheet(path), tmp / "out", ["pdf"], options)
-            builds.append(time.perf_counter() - t)
-            t = time.perf_counter()
+        for _ in range(5):
+            t = time.process_time()
+            result = build_one(str(sheet), tmp, ["pdf"], options)
+            builds.append(time.process_time() - t)
+            if not result.ok:
+                raise SystemExit(f"build {country} failed: {result.error}")
+            t = time.process_time()
             weasyprint.HTML(string=html, base_url=base).write_pdf()
-            bares.append(time.perf_counter() - t)
-    return {"country": country, "events": len(events), "build": min(builds), "bare": min(bares)}
+            bares.append(time.process_time() - t)
+    return {"country": country, "events": result.events, "build": min(builds), "bare": min(bares)}
+
+
+def _children_usage() -> tuple[float, float]:
+    """CPU seconds and peak RSS (MB) of every child waited for so far."""
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return kids.ru_utime + kids.ru_stime, kids.ru_maxrss / 1024
+
+
+def _cli(args: list[str], cache: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """``python -m briefgen ARGS`` with its own cache directory; (process, wall seconds)."""
+    env = {
+        **os.environ,
+        "BRIEFGEN_CACHE_DIR": str(cache),
+        "PYTHONWARNINGS": "ignore",
+        "PYTHONPATH": str(ROOT),
+    }
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefgen", *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    seconds = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        sys.stderr.write(proc.stderr[-3000:])
+        raise SystemExit(f"briefgen {' '.join(args[:1])} failed (exit {proc.returncode})")
+    return proc, seconds
+
+
+def measure_cli_extract(corpus: Path, cache: Path) -> dict:
+    """`briefgen extract --format json -j 1` (ingest, extract, reconcile): CPU seconds."""
+    proc, seconds = _cli(["extract", "--corpus", str(corpus), "--format", "json", "-j", "1"], cache)
+    cpu, rss = _children_usage()
+    data = json.loads(proc.stdout)
+    return {
+        "seconds": seconds,
+        "cpu_s": cpu,
+        "peak_rss_mb": rss,
+        "facts": len(data["facts"]),
+        "disagreements": len(data["disagreements"]),
+    }
+
+
+def measure_update(corpus: Path, cache: Path, jobs: int, data: Path) -> dict:
+    """`briefgen update -j N` into ``data``: wall and CPU seconds, peak RSS of any process."""
+    proc, seconds = _cli(
+        ["update", "--corpus", str(corpus), "--data", str(data), "-j", str(jobs), "--allow-stale"]
+        if _has_allow_stale()
+        else ["update", "--corpus", str(corpus), "--data", str(data), "-j", str(jobs)],
+        cache,
+    )
+    cpu, rss = _children_usage()
+    return {
+        "seconds": seconds,
+        "cpu_s": cpu,
+        "peak_rss_mb": rss,
+        "exit": proc.returncode,
+        "sheets": len(list((data / "factsheets").glob("*.yaml"))),
+    }
+
+
+def _has_allow_stale() -> bool:
+    text = (ROOT / "briefgen" / "cli.py").read_text(encoding="utf-8")
+    return "--allow-stale" in text
+
+
+def measure_engines(corpus: Path, cache: Path) -> dict:
+    """`extract --format json` on the local engine (-j 2) and on a dask LocalCluster of 2
+    workers: identical output?"""
+    local, t_local = _cli(
+        ["extract", "--corpus", str(corpus), "--format", "json", "-j", "2"], cache / "local"
+    )
+    dask, t_dask = _cli(
+        ["extract", "--corpus", str(corpus), "--format", "json", "--engine", "dask", "-j", "2"],
+        cache / "dask",
+    )
+    return {
+        "identical": local.stdout == dask.stdout,
+        "local_s": t_local,
+        "dask_s": t_dask,
+        "bytes": len(local.stdout),
+    }
 
 
 def _measure_main(args: argparse.Namespace) -> None:
     kind = args.measure
-    if kind == "extract":
-        out = measure_extract(args.corpus, args.jobs, args.cache, args.power, args.region)
+    if kind == "cli-extract":
+        out = measure_cli_extract(args.corpus, args.cache)
+    elif kind == "update":
+        out = measure_update(args.corpus, args.cache, args.jobs, args.data)
+    elif kind == "engines":
+        out = measure_engines(args.corpus, args.cache)
     elif kind == "bare":
         out = measure_bare(args.corpus)
-    elif kind == "ingest":
-        out = measure_ingest(args.corpus)
     else:
-        out = measure_build(args.corpus, args.power, args.region)
-    out.update(_usage())
+        out = measure_build()
     print(json.dumps(out))
 
 
 def run(
     kind: str,
-    corpus: Path,
+    corpus: Path | None = None,
     *,
     jobs: int = 1,
     cache: Path | None = None,
-    power: str = "russia",
-    region: str = "latin_america",
+    data: Path | None = None,
 ) -> dict:
-    """One measurement in a fresh interpreter; its JSON report."""
-    cmd = [
-        sys.executable,
-        __file__,
-        "--measure",
-        kind,
-        "--corpus",
-        str(corpus),
-        "--jobs",
-        str(jobs),
-        "--power",
-        power,
-        "--region",
-        region,
-    ]
-    if cache is not None:
-        cmd += ["--cache", str(cache)]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    """One measurement in a fresh interpreter (its own getrusage); its JSON report."""
+    cmd = [sys.executable, __file__, "--measure", kind, "--jobs", str(jobs)]
+    for flag, value in (("--corpus", corpus), ("--cache", cache), ("--data", data)):
+        if value is not None:
+            cmd += [flag, str(value)]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     if proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
+        sys.stderr.write(proc.stderr[-3000:])
         raise SystemExit(f"measurement {kind} on {corpus} failed (exit {proc.returncode})")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -406,25 +415,33 @@ def _label(n: int) -> str:
     return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
 
 
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument(
-        "--detail-max",
-        type=int,
-        default=10_000,
-        help="largest size that also gets the -j 1 and bare spaCy runs",
+        "--sizes", default="10000", help="update sizes, comma-separated (e.g. 10000,100000)"
     )
-    parser.add_argument("--chars", type=int, default=3500, help="characters per document")
-    parser.add_argument("--power", default="russia")
-    parser.add_argument("--region", default="latin_america")
+    parser.add_argument(
+        "--real-docs", type=int, default=300, help="documents for extract ÷ bare spaCy (0: skip)"
+    )
+    parser.add_argument(
+        "--engine-docs", type=int, default=100, help="documents for dask vs local (0: skip)"
+    )
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--chars", type=int, default=3500, help="characters per update doc")
+    parser.add_argument("--no-build", action="store_true", help="skip the build ratio")
     parser.add_argument("--workdir", type=Path, help="where to generate (default: a temp dir)")
     parser.add_argument(
-        "--measure", choices=["extract", "ingest", "bare", "build"], help=argparse.SUPPRESS
+        "--measure",
+        choices=["cli-extract", "update", "engines", "bare", "build"],
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         _measure_main(args)
@@ -432,153 +449,79 @@ def main() -> None:
     if not args.corpus.is_dir():
         raise SystemExit(f"{args.corpus}: no such corpus; pass --corpus DIR")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="briefgen-scale-", dir=args.workdir))
-    rows: dict[str, dict[int, str]] = {}
-    notes: list[str] = []
+    rows: list[tuple[str, str, str, str]] = []  # measure, figure, target, load
 
-    def put(metric: str, size: int, value: str) -> None:
-        rows.setdefault(metric, {})[size] = value
+    def put(measure: str, figure: str, target: str, load: str) -> None:
+        rows.append((measure, figure, target, load))
+        print(f"{measure}: {figure} (load {load})", file=sys.stderr)
 
     try:
+        if args.real_docs:
+            corpus = work / "real"
+            generate(args.corpus, args.real_docs, corpus, chars=14_000)
+            ex = run("cli-extract", corpus, cache=work / "real-cache")
+            bare = run("bare", corpus)
+            put(
+                f"extract (with reconciliation) ÷ bare spaCy, {args.real_docs} docs, CPU s",
+                f"{ex['cpu_s']:.1f}/{bare['cpu_s']:.1f} = {ex['cpu_s'] / bare['cpu_s']:.2f}",
+                "≤ 2.0",
+                _load(),
+            )
         for size in sizes:
-            corpus, cache = work / f"corpus{size}", work / f"cache{size}"
-            written, gen_s = generate(
-                args.corpus, size, corpus, power=args.power, region=args.region, chars=args.chars
+            corpus, cache, data = work / f"c{size}", work / f"cache{size}", work / f"d{size}"
+            generate(args.corpus, size, corpus, chars=args.chars)
+            cold = run("update", corpus, jobs=args.jobs, cache=cache, data=data)
+            put(
+                f"update {_label(size)} cold, -j {args.jobs}: wall s, peak RSS of any process",
+                f"{cold['seconds']:.0f} s, {cold['peak_rss_mb']:.0f} MB "
+                f"(exit {cold['exit']}, {cold['sheets']} sheets, CPU {cold['cpu_s']:.0f} s)",
+                "≤ 180 s, ≤ 1536 MB" if size <= 10_000 else "≤ 1200 s, ≤ 2048 MB",
+                _load(),
             )
-            print(
-                f"[{_label(size)}] generated {written / MB:.0f} MB in {gen_s:.0f} s",
-                file=sys.stderr,
-            )
-            full = run(
-                "extract", corpus, jobs=args.jobs, cache=cache, power=args.power, region=args.region
-            )
-            mb = full["chars"] / MB
-            put("documents", size, f"{full['docs']:,}")
-            put("text MB (chars/1e6)", size, f"{mb:.1f}")
-            put("facts", size, f"{full['facts']:,}")
-            put(f"-j {args.jobs} seconds (cold)", size, f"{full['seconds']:.1f}")
-            put("docs/s", size, f"{full['docs'] / full['seconds']:.0f}")
-            put("MB/s", size, f"{mb / full['seconds']:.2f}")
-            put("peak RSS parent MB", size, f"{full['rss_mb']:.0f}")
-            put("peak RSS per worker MB", size, f"{full['workers_rss_mb']:.0f}")
-            put("CPU s, all processes", size, f"{full['cpu_s']:.0f}")
-            print(f"[{_label(size)}] -j {args.jobs}: {full['seconds']:.1f} s", file=sys.stderr)
-            # incremental: one document changes, the run is repeated on the same caches
             victim = corpus / f"doc{size // 2:06d}.txt"
             victim.write_text(
                 victim.read_text(encoding="utf-8") + "\nA late addition.\n", encoding="utf-8"
             )
-            again = run(
-                "extract", corpus, jobs=args.jobs, cache=cache, power=args.power, region=args.region
-            )
-            put("incremental: re-extracted", size, f"{again['extracted']}")
-            if again.get("version") != full.get("version"):
-                notes.append(
-                    f"{_label(size)}: the extraction code or a lexicon changed between "
-                    "the cold and the incremental run, so every document was "
-                    "re-extracted; rerun on a quiet tree"
-                )
+            again = run("update", corpus, jobs=args.jobs, cache=cache, data=data)
             put(
-                "incremental s / cold s",
-                size,
-                f"{again['seconds']:.2f}/{full['seconds']:.0f} = "
-                f"{100 * again['seconds'] / full['seconds']:.1f}%",
-            )
-            if size <= args.detail_max:
-                one = run(
-                    "extract",
-                    corpus,
-                    jobs=1,
-                    cache=work / f"cache{size}-j1",
-                    power=args.power,
-                    region=args.region,
-                )
-                ingest = run("ingest", corpus)
-                bare = run("bare", corpus)
-                put("-j 1 seconds (cold)", size, f"{one['seconds']:.1f}")
-                put("  of which ingest", size, f"{ingest['seconds']:.1f}")
-                put("bare spaCy seconds", size, f"{bare['seconds']:.1f}")
-                put(
-                    "ingest+extract -j1 / bare spaCy",
-                    size,
-                    f"{one['seconds'] / bare['seconds']:.2f}",
-                )
-                put(
-                    "extract only / bare spaCy",
-                    size,
-                    f"{(one['seconds'] - ingest['seconds']) / bare['seconds']:.2f}",
-                )
-                put(
-                    f"-j {args.jobs} speed-up (wall)",
-                    size,
-                    f"{one['seconds'] / full['seconds']:.2f}×",
-                )
-                put(
-                    f"-j {args.jobs} CPU s / -j 1 CPU s",
-                    size,
-                    f"{full['cpu_s']:.0f}/{one['cpu_s']:.0f} = {full['cpu_s'] / one['cpu_s']:.2f}",
-                )
-            else:
-                for metric in (
-                    "-j 1 seconds (cold)",
-                    "  of which ingest",
-                    "bare spaCy seconds",
-                    "ingest+extract -j1 / bare spaCy",
-                    "extract only / bare spaCy",
-                    f"-j {args.jobs} speed-up (wall)",
-                    f"-j {args.jobs} CPU s / -j 1 CPU s",
-                ):
-                    put(metric, size, "skipped")
-                notes.append(
-                    f"{_label(size)}: -j 1, ingest and bare runs skipped "
-                    f"(> --detail-max {args.detail_max})"
-                )
-            print(
-                f"[{_label(size)}] "
-                + "; ".join(f"{m}: {v[size]}" for m, v in rows.items() if size in v),
-                file=sys.stderr,
+                f"update {_label(size)}, one doc changed: incremental ÷ cold (wall)",
+                f"{again['seconds']:.1f}/{cold['seconds']:.0f} = "
+                f"{100 * again['seconds'] / cold['seconds']:.1f}%",
+                "≤ 5%",
+                _load(),
             )
             shutil.rmtree(corpus, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
-            shutil.rmtree(work / f"cache{size}-j1", ignore_errors=True)
-        build = run("build", args.corpus, power=args.power, region=args.region)
+        if args.engine_docs:
+            corpus = work / "engines"
+            generate(args.corpus, args.engine_docs, corpus, chars=args.chars)
+            eng = run("engines", corpus, cache=work / "engine-cache")
+            put(
+                f"dask 2-worker LocalCluster vs local, {args.engine_docs} docs",
+                "identical" if eng["identical"] else "DIFFERENT",
+                "identical",
+                _load(),
+            )
+        if not args.no_build:
+            b = run("build")
+            put(
+                f"build {b['country']} --format pdf ({b['events']} events) ÷ bare WeasyPrint,"
+                " CPU s",
+                f"{b['build']:.2f}/{b['bare']:.2f} = {b['build'] / b['bare']:.2f}",
+                "≤ 1.25",
+                _load(),
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-    targets = {
-        "ingest+extract -j1 / bare spaCy": "≤ 2",
-        "extract only / bare spaCy": "≤ 2",
-        f"-j {args.jobs} speed-up (wall)": "≥ 1.7×",
-        "incremental s / cold s": "≤ 5%",
-        "incremental: re-extracted": "1",
-    }
-    header = ["metric", *(_label(s) for s in sizes), "target"]
-    table = [
-        [m, *(vals.get(s, "—") for s in sizes), targets.get(m, "")] for m, vals in rows.items()
-    ]
-    ratio = build["build"] / build["bare"]
-    table.append(
-        [
-            f"build {build['country'].lower()} ({build['events']} events) / bare WeasyPrint",
-            f"{build['build']:.2f}/{build['bare']:.2f} s = {ratio:.2f}",
-            *([""] * (len(sizes) - 1)),
-            "≤ 1.25",
-        ]
-    )
-    widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
-    line = "  ".join("-" * w for w in widths)
-    # other work on the machine slows wall times: the load average tells how busy it was
+    header = ("measure", "figure", "target", "load 1/5/15 min")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     print(
-        f"briefgen scale benchmark: {args.corpus}, -j {args.jobs}, {os.cpu_count()} CPUs, "
-        f"~{args.chars} chars/doc, load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
+        f"briefgen scale benchmark: {os.cpu_count()} CPUs, -j {args.jobs}, "
+        f"synthetic docs from {args.corpus}"
     )
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print(line)
-    for r in table:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
-    for note in notes:
-        print(f"note: {note}")
+    for r in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
 
 
 if __name__ == "__main__":

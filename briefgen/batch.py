@@ -16,7 +16,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.config import default_jobs
 from briefgen.errors import BriefgenError
 
 log = logging.getLogger("briefgen.batch")
@@ -156,11 +155,14 @@ def build_many(
         out_dir: where briefings go.
         formats: subset of pdf, html, fragment.
         options (RenderOptions): passed to the renderer (must pickle).
-        jobs: processes; 1 renders in this process.
+        jobs: processes (default the CPUs; never more than the CPUs or the sheets);
+            1 renders in this process. Workers die with this process.
         on_done: called with each result as it completes (progress).
     """
+    from briefgen.engine import capped_jobs, die_with_parent
+
     files = [str(p) for p in sheet_files]
-    jobs = max(1, min(jobs or default_jobs(), len(files) or 1))
+    jobs = capped_jobs(jobs, len(files) or 1)
     results: dict[str, BuildResult] = {}
     if jobs == 1:
         for f in files:
@@ -168,7 +170,7 @@ def build_many(
             if on_done:
                 on_done(results[f])
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
             futures = {pool.submit(build_one, f, str(out_dir), formats, options): f for f in files}
             for future in as_completed(futures):
                 results[futures[future]] = result = future.result()

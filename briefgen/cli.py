@@ -549,7 +549,7 @@ def extract(
     if fmt == "json":
         _echo_json(
             {
-                "documents": [d.summary() for d in documents],
+                "documents": result.summaries,
                 "facts": [f.to_json() for f in facts],
                 "disagreements": [d.to_json() for d in result.disagreements],
             }

@@ -17,6 +17,7 @@ engine, so every engine gives the same facts.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -50,6 +51,8 @@ class DocumentResult:
     facts: list[Fact]
     cached: bool = False
     error: str | None = None
+    key: str = ""  # the fact cache's document key (briefgen.factcache.document_key)
+    countries: tuple[str, ...] = ()  # the region's countries it names or has facts of
 
 
 @dataclass
@@ -83,32 +86,74 @@ class Extraction:
 # --------------------------------------------------------------------------- workers
 
 
-def _init_worker(power: str, region: str, languages: tuple[str, ...] = ("en",)) -> None:
-    """Load the lexicons and build the spaCy pipeline and matchers once per process."""
+def die_with_parent() -> None:
+    """Make this (worker) process end when its parent does, even on ``kill -9`` of the
+    parent: Linux's PR_SET_PDEATHSIG, else a watchdog thread polling the parent's pid."""
+    import signal
+    import threading
+
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # 1: PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(1)
+            return
+    except (OSError, AttributeError):  # not Linux: fall back to polling
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="briefgen-parent-watch", daemon=True).start()
+
+
+def _init_worker(
+    power: str, region: str, languages: tuple[str, ...] = ("en",), orphan_safe: bool = False
+) -> None:
+    """Load the lexicons and build the spaCy pipeline and matchers once per process.
+
+    orphan_safe (bool): also make the process die with its parent (pool workers).
+    """
+    if orphan_safe:
+        die_with_parent()
     from briefgen.extract import load_lexicon
     from briefgen.extract.matching import matchers_for
+    from briefgen.partition import country_finder
 
     for language in languages:
         matchers_for(load_lexicon(power, region, language))
+    country_finder(power, region)
 
 
-def extract_batch(
-    docs: list[Document], power: str, region: str
-) -> list[tuple[list[Fact], str | None]]:
+#: What a worker returns per document: its facts, the error that stopped it (or None),
+#: and the region's countries it names or has facts of (see briefgen.partition).
+BatchResult = tuple[list[Fact], "str | None", tuple[str, ...]]
+
+
+def extract_batch(docs: list[Document], power: str, region: str) -> list[BatchResult]:
     """Extract each document of a batch (runs in a worker).
 
-    RETURNS (list[tuple[list[Fact], str | None]]): per document, its facts and None, or no
-        facts and the error that stopped it (one odd document must not stop a run).
+    RETURNS (list[BatchResult]): per document, its facts, None and the countries it
+        touches; or no facts and the error that stopped it (one odd document must not
+        stop a run).
     """
     from briefgen.extract import extract_facts, load_lexicon
+    from briefgen.partition import country_finder
 
-    out: list[tuple[list[Fact], str | None]] = []
+    finder = country_finder(power, region)
+    out: list[BatchResult] = []
     for doc in docs:
         try:
             lexicon = load_lexicon(power, region, doc.language or "en")  # cached per process
-            out.append((extract_facts(doc, lexicon), None))
+            facts = extract_facts(doc, lexicon)
+            out.append((facts, None, finder.touched(doc.text, facts)))
         except Exception as exc:  # noqa: BLE001 - reported by the parent, per document
-            out.append(([], f"{type(exc).__name__}: {exc}"))
+            out.append(([], f"{type(exc).__name__}: {exc}", ()))
     return out
 
 
@@ -123,6 +168,9 @@ class _InlineRunner:
 
     def submit(self, docs: list[Document]) -> Any:
         return extract_batch(docs, self.power, self.region)
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return fn(*args)
 
     def done(self, handle: Any) -> bool:
         return True
@@ -148,11 +196,14 @@ class _PoolRunner:
             # (spaCy import, lexicon, matchers) building its own.
             _init_worker(power, region)
         self.pool = ProcessPoolExecutor(
-            max_workers=jobs, initializer=_init_worker, initargs=(power, region)
+            max_workers=jobs, initializer=_init_worker, initargs=(power, region, ("en",), True)
         )
 
     def submit(self, docs: list[Document]) -> Any:
         return self.pool.submit(extract_batch, docs, self.power, self.region)
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return self.pool.submit(fn, *args)
 
     def done(self, handle: Any) -> bool:
         return handle.done()
@@ -205,6 +256,9 @@ class _DaskRunner:
         # pure=False: two equal batches (a corpus with duplicate files) are both run
         return self.client.submit(extract_batch, docs, self.power, self.region, pure=False)
 
+    def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return self.client.submit(fn, *args, pure=False)
+
     def done(self, handle: Any) -> bool:
         return handle.done()
 
@@ -216,10 +270,88 @@ class _DaskRunner:
             thing.close()
 
 
-def _runner(engine: str, jobs: int, power: str, region: str, scheduler: str | None, client: Any):
-    if engine == "dask":
-        return _DaskRunner(jobs, power, region, scheduler, client)
-    return _InlineRunner(power, region) if jobs == 1 else _PoolRunner(jobs, power, region)
+def capped_jobs(jobs: int | None, tasks: int | None = None) -> int:
+    """Local worker processes worth starting: ``jobs`` (default: the CPUs), at most the
+    CPUs and the number of tasks (more processes than either only cost memory)."""
+    cpus = default_jobs()
+    wanted = min(jobs or cpus, cpus)
+    if tasks is not None:
+        wanted = min(wanted, tasks)
+    return max(1, wanted)
+
+
+class Workers:
+    """The engine's workers for one run, shared by extraction and reconciliation tasks.
+
+    Started on first use: a local run whose tasks are few and small (a cached corpus with
+    a few changed documents) runs them in this process instead (``get(full=False)``).
+
+    Args:
+        engine (str): "local" or "dask".
+        jobs (int | None): local processes (capped at the CPUs), or dask LocalCluster
+            workers; 1 runs in-line.
+        power (str), region (str): the lexicons workers load once.
+        scheduler (str | None), client (distributed.Client | None): for engine "dask".
+    """
+
+    def __init__(
+        self,
+        engine: str = "local",
+        jobs: int | None = None,
+        power: str = "russia",
+        region: str = "latin_america",
+        scheduler: str | None = None,
+        client: Any = None,
+    ) -> None:
+        if engine not in ENGINES:
+            raise UsageError(f"--engine {engine}: choose from {', '.join(ENGINES)}")
+        if scheduler and engine != "dask":
+            raise UsageError("--scheduler needs --engine dask")
+        self.engine, self.power, self.region = engine, power, region
+        self.scheduler, self.client = scheduler, client
+        # dask workers may be other machines: -j is theirs to decide
+        self.jobs = (jobs or default_jobs()) if engine == "dask" else capped_jobs(jobs)
+        self.runner: Any = None
+        self.inline: Any = None
+
+    @property
+    def count(self) -> int:
+        """How many tasks run at once (the started runner's, else the planned jobs)."""
+        return self.runner.workers if self.runner is not None else self.jobs
+
+    def here(self) -> Any:
+        """A runner in this process (tasks that must not leave it)."""
+        self.inline = self.inline or _InlineRunner(self.power, self.region)
+        return self.inline
+
+    def get(self, full: bool = True) -> Any:
+        """The runner for a task; ``full=False``: a small task, run in-line until the
+        workers are up."""
+        if self.runner is None and not full and self.engine == "local":
+            self.inline = self.inline or _InlineRunner(self.power, self.region)
+            return self.inline
+        if self.runner is None:
+            if self.engine == "dask":
+                self.runner = _DaskRunner(
+                    self.jobs, self.power, self.region, self.scheduler, self.client
+                )
+            elif self.jobs == 1:
+                self.runner = self.inline or _InlineRunner(self.power, self.region)
+            else:
+                self.runner = _PoolRunner(self.jobs, self.power, self.region)
+        return self.runner
+
+    def close(self) -> None:
+        """Stop the workers this object started."""
+        for used in {id(r): r for r in (self.runner, self.inline) if r is not None}.values():
+            used.close()
+        self.runner = self.inline = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # --------------------------------------------------------------------------- streaming
@@ -247,23 +379,128 @@ class _Task:
         self.chars = 0
         self.runner: Any = None
         self.handle: Any = None
-        self.results: list[tuple[list[Fact], str | None]] | None = None
+        self.results: list[BatchResult] | None = None
 
 
 class _Entry:
     """One document waiting for its turn: its facts (a cache hit) or its place in a task."""
 
-    __slots__ = ("doc", "key", "facts", "task", "index")
+    __slots__ = ("doc", "key", "hit", "task", "index")
 
     def __init__(
         self,
         doc: Document,
         key: str,
-        facts: list[Fact] | None,
+        hit: tuple[list[Fact], tuple[str, ...]] | None,
         task: _Task | None = None,
         index: int = 0,
     ) -> None:
-        self.doc, self.key, self.facts, self.task, self.index = doc, key, facts, task, index
+        self.doc, self.key, self.hit, self.task, self.index = doc, key, hit, task, index
+
+
+class _Stream:
+    """The state of one extraction stream: documents waiting in corpus order, tasks in
+    flight, the task being filled. ``iter_extraction`` drives it."""
+
+    def __init__(
+        self, workers: Workers, cache: Any, stats: ExtractionStats, batch_size: int
+    ) -> None:
+        self.workers, self.cache, self.stats = workers, cache, stats
+        self.batch_size = batch_size
+        self.pending: deque[_Entry] = deque()
+        self.in_flight: list[_Task] = []
+        self.filling = _Task()
+
+    def _full(self, task: _Task) -> bool:
+        return len(task.docs) >= self.batch_size or task.chars >= BATCH_CHARS
+
+    def submit(self, task: _Task) -> None:
+        """Send a task to the workers (a part-filled one runs here while none are up:
+        a few changed documents in a cached corpus cost less than starting workers)."""
+        task.runner = self.workers.get(full=self._full(task))
+        task.handle = task.runner.submit(task.docs)
+        self.in_flight.append(task)
+
+    def add(
+        self,
+        doc: Document,
+        key: str,
+        hit: tuple[list[Fact], tuple[str, ...]] | None,
+    ) -> None:
+        """Queue one document: a cache hit, or a place in the task being filled."""
+        if hit is not None:
+            self.pending.append(_Entry(doc, key, hit))
+            return
+        task = self.filling
+        self.pending.append(_Entry(doc, key, None, task, len(task.docs)))
+        task.docs.append(doc)
+        task.chars += len(doc.text)
+        if self._full(task):
+            self.submit(task)
+            self.filling = _Task()
+
+    def _ready(self, entry: _Entry, block: bool) -> bool:
+        """Whether the head entry's facts are in (waiting for them when ``block``)."""
+        task = entry.task
+        if task is None or task.results is not None:
+            return True
+        if task.handle is None:
+            if not block:
+                return False
+            self.submit(task)
+        if not block and not task.runner.done(task.handle):
+            return False
+        task.results = task.runner.result(task.handle)
+        self.in_flight.remove(task)
+        task.docs = []  # the parent keeps no copy of documents already extracted
+        return True
+
+    def _finish(self, entry: _Entry) -> DocumentResult:
+        doc, stats = entry.doc, self.stats
+        stats.documents += 1
+        stats.chars += len(doc.text)
+        if entry.task is None:
+            stats.cached += 1
+            facts, countries = entry.hit or ([], ())
+            result = DocumentResult(doc, facts, cached=True, key=entry.key, countries=countries)
+        else:
+            assert entry.task.results is not None  # finished only once its task is done
+            facts, error, countries = entry.task.results[entry.index]
+            stats.extracted += 1
+            if error is not None:
+                stats.failed += 1
+                log.warning(
+                    "%s: extraction failed (%s); no facts from it, please report it",
+                    doc.path or doc.id,
+                    error,
+                )
+            elif self.cache is not None:
+                self.cache.put(entry.key, facts, countries)
+            result = DocumentResult(doc, facts, error=error, key=entry.key, countries=countries)
+        stats.facts += len(result.facts)
+        return result
+
+    def drain(self, block: bool) -> Iterator[DocumentResult]:
+        """Results ready at the head of the queue (waiting for the first when ``block``)."""
+        while self.pending and self._ready(self.pending[0], block):
+            yield self._finish(self.pending.popleft())
+            block = False  # one blocking wait per call; then only what is ready
+
+    def throttle(self) -> Iterator[DocumentResult]:
+        """Wait while too many tasks are in flight or too many documents wait."""
+        yield from self.drain(block=False)
+        limit = WINDOW_PER_WORKER * self.workers.count
+        while len(self.in_flight) > limit or len(self.pending) > MAX_PENDING:
+            yield from self.drain(block=True)
+        if self.filling.handle is not None:  # a blocking drain sent the task being filled
+            self.filling = _Task()
+
+    def finish(self) -> Iterator[DocumentResult]:
+        """Send the last task and wait for everything."""
+        if self.filling.docs and self.filling.handle is None:
+            self.submit(self.filling)
+        while self.pending:
+            yield from self.drain(block=True)
 
 
 def iter_extraction(
@@ -279,12 +516,14 @@ def iter_extraction(
     stats: ExtractionStats | None = None,
     batch_size: int = BATCH_DOCS,
     max_doc_mb: float | None = None,
+    workers: Workers | None = None,
 ) -> Iterator[DocumentResult]:
     """Stream each document of ``corpus`` with its facts, in corpus (file-name) order.
 
     Args:
         corpus (Path | str): the corpus directory.
-        jobs (int | None): worker processes (default: the CPU count); 1 runs in-line.
+        jobs (int | None): worker processes (default: the CPU count, at most); 1 runs
+            in-line.
         engine (str): "local" (processes on this machine) or "dask".
         scheduler (str | None): a dask scheduler address (engine "dask"); None starts a
             LocalCluster of ``jobs`` workers.
@@ -295,6 +534,9 @@ def iter_extraction(
         stats (ExtractionStats | None): filled in as the run goes.
         batch_size (int): documents per worker task.
         max_doc_mb (float | None): skip larger files (ingest's limit when None; 0: none).
+        workers (Workers | None): workers to use and leave running (the pipeline then
+            sends them reconciliation tasks); None: this run's own, closed at the end
+            (engine, jobs, scheduler and client are then used).
     YIELDS (DocumentResult): one per readable document.
     Raises IngestError for a missing corpus, ConfigError for an unknown power or region,
     UsageError for an unknown engine or an unreachable scheduler.
@@ -304,119 +546,35 @@ def iter_extraction(
     from briefgen.ingest import iter_corpus
     from briefgen.ingest.cache import resolve_cache_dir
 
-    if engine not in ENGINES:
-        raise UsageError(f"--engine {engine}: choose from {', '.join(ENGINES)}")
-    if scheduler and engine != "dask":
-        raise UsageError("--scheduler needs --engine dask")
+    own = workers is None
+    if workers is None:
+        workers = Workers(engine, jobs, power, region, scheduler, client)
     load_lexicon(power, region, "en")  # a bad --power or --region fails here, not in workers
     stats = stats if stats is not None else ExtractionStats()
     started = time.perf_counter()
-    jobs = jobs or default_jobs()
     directory = resolve_cache_dir(cache_dir)
     cache = open_fact_cache(directory, power, region)
     limits = {} if max_doc_mb is None else {"max_doc_mb": max_doc_mb}
     documents = iter_corpus(
         corpus, cache_dir=directory if directory is not None else False, **limits
     )
-    runner: Any = None  # the engine's workers, started for the first full task
-    inline: Any = None  # this process, for part-filled tasks before any workers exist
-    pending: deque[_Entry] = deque()
-    in_flight: list[_Task] = []
-    filling = _Task()
+    stream = _Stream(workers, cache, stats, batch_size)
     completed = False
-
-    def submit(task: _Task) -> None:
-        nonlocal runner, inline
-        full = len(task.docs) >= batch_size or task.chars >= BATCH_CHARS
-        if runner is None and not full and engine == "local":
-            # A few changed documents in a cached corpus: workers would cost more to start
-            # than the extraction itself, so a part-filled task runs here.
-            inline = inline or _runner(engine, 1, power, region, None, None)
-            task.runner = inline
-        else:
-            runner = runner or _runner(engine, jobs, power, region, scheduler, client)
-            task.runner = runner
-        task.handle = task.runner.submit(task.docs)
-        in_flight.append(task)
-
-    def ready(entry: _Entry, block: bool) -> bool:
-        """Whether the head entry's facts are in (waiting for them when ``block``)."""
-        task = entry.task
-        if entry.facts is not None or task is None:
-            return True
-        if task.results is None:
-            if task.handle is None:
-                if not block:
-                    return False
-                submit(task)
-            if not block and not task.runner.done(task.handle):
-                return False
-            task.results = task.runner.result(task.handle)
-            in_flight.remove(task)
-            task.docs = []  # the parent keeps no copy of documents already extracted
-        return True
-
-    def finish(entry: _Entry) -> DocumentResult:
-        doc = entry.doc
-        stats.documents += 1
-        stats.chars += len(doc.text)
-        if entry.task is None:
-            stats.cached += 1
-            result = DocumentResult(doc, entry.facts or [], cached=True)
-        else:
-            assert entry.task.results is not None  # finish() runs once the task is done
-            facts, error = entry.task.results[entry.index]
-            stats.extracted += 1
-            if error is not None:
-                stats.failed += 1
-                log.warning(
-                    "%s: extraction failed (%s); no facts from it, please report it",
-                    doc.path or doc.id,
-                    error,
-                )
-            elif cache is not None:
-                cache.put(entry.key, facts)
-            result = DocumentResult(doc, facts, error=error)
-        stats.facts += len(result.facts)
-        return result
-
-    def drain(block: bool) -> Iterator[DocumentResult]:
-        while pending and ready(pending[0], block):
-            yield finish(pending.popleft())
-            block = False  # one blocking wait per call; then only what is ready
-
     try:
         for batch in _chunks(documents, batch_size):
             keys = [document_key(d) for d in batch]
             hits = cache.get_many(keys) if cache is not None else {}
             for doc, key in zip(batch, keys, strict=True):
-                if key in hits:
-                    pending.append(_Entry(doc, key, hits[key]))
-                    continue
-                pending.append(_Entry(doc, key, None, filling, len(filling.docs)))
-                filling.docs.append(doc)
-                filling.chars += len(doc.text)
-                if len(filling.docs) >= batch_size or filling.chars >= BATCH_CHARS:
-                    submit(filling)
-                    filling = _Task()
-            yield from drain(block=False)
-            limit = WINDOW_PER_WORKER * (runner.workers if runner is not None else jobs)
-            while len(in_flight) > limit or len(pending) > MAX_PENDING:
-                yield from drain(block=True)
-            if filling.handle is not None:  # a blocking drain sent the task being filled
-                filling = _Task()
+                stream.add(doc, key, hits.get(key))
+            yield from stream.throttle()
             if cache is not None:
                 cache.flush()
-        if filling.docs and filling.handle is None:
-            submit(filling)
-        while pending:
-            yield from drain(block=True)
+        yield from stream.finish()
         completed = True
     finally:
         documents.close()
-        for used in (runner, inline):
-            if used is not None:
-                used.close()
+        if own:
+            workers.close()
         if cache is not None:
             try:
                 if completed:

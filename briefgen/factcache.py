@@ -47,10 +47,14 @@ def extractor_version() -> str:
     """A hash of what decides extraction's output: its code, the data model, every lexicon
     file and the spaCy version. Computed once per process."""
     package = Path(str(resources.files("briefgen")))
+    # partition.py and the reconcile lexicon decide the countries each document touches,
+    # cached with its facts
     files = sorted(
         [
             *package.joinpath("extract").rglob("*.py"),
             package / "models.py",
+            package / "partition.py",
+            package / "reconcile" / "lexicon.py",
             *package.joinpath("lexicons").rglob("*.yaml"),
         ]
     )
@@ -111,10 +115,11 @@ class FactCache:
         finally:
             self.db.close()
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, list[Fact]]:
-        """The cached facts of each document key found (keys not found are left out)."""
+    def get_many(self, keys: Iterable[str]) -> dict[str, tuple[list[Fact], tuple[str, ...]]]:
+        """The cached facts of each document key found, with the countries the document
+        touches (keys not found are left out)."""
         keys = list(dict.fromkeys(keys))
-        found: dict[str, list[Fact]] = {}
+        found: dict[str, tuple[list[Fact], tuple[str, ...]]] = {}
         for i in range(0, len(keys), CHUNK):
             chunk = keys[i : i + CHUNK]
             marks = ",".join("?" * len(chunk))
@@ -125,14 +130,19 @@ class FactCache:
             )
             for key, blob in rows:
                 try:
-                    found[key] = [Fact.from_row(r) for r in json.loads(blob)]
+                    rows, countries = json.loads(blob)
+                    found[key] = ([Fact.from_row(r) for r in rows], tuple(countries))
                 except (ValueError, TypeError, KeyError):
                     continue  # a damaged row is extracted again and overwritten
         return found
 
-    def put(self, key: str, facts: list[Fact]) -> None:
-        """Queue one document's facts for the next ``flush``."""
-        blob = json.dumps([f.to_row() for f in facts], ensure_ascii=False, separators=(",", ":"))
+    def put(self, key: str, facts: list[Fact], countries: Iterable[str] = ()) -> None:
+        """Queue one document's facts (and the countries it touches) for ``flush``."""
+        blob = json.dumps(
+            [[f.to_row() for f in facts], list(countries)],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
         self._pending.append((key, self.version, self.power, self.region, blob))
 
     def flush(self) -> None:

@@ -203,10 +203,10 @@ def test_factcache_key_includes_version_power_region(
     tmp_path: Path, version: str, power: str, region: str, hit: bool
 ) -> None:
     with FactCache(tmp_path, "russia", "latin_america", version="v1") as cache:
-        cache.put("k", [make_fact()])
+        cache.put("k", [make_fact()], ("PE",))
     with FactCache(tmp_path, power, region, version=version) as cache:
         found = cache.get_many(["k", "other"])
-    assert found == ({"k": [make_fact()]} if hit else {})
+    assert found == ({"k": ([make_fact()], ("PE",))} if hit else {})
 
 
 @pytest.mark.parametrize(
@@ -233,7 +233,7 @@ def test_factcache_damaged_file_is_rebuilt(tmp_path: Path, caplog) -> None:
     assert cache is not None and "damaged" in caplog.text
     cache.put("k", [make_fact()])
     cache.flush()
-    assert cache.get_many(["k"]) == {"k": [make_fact()]}
+    assert cache.get_many(["k"]) == {"k": ([make_fact()], ())}
     cache.close()
 
 
@@ -243,7 +243,7 @@ def test_factcache_prune_drops_other_versions(tmp_path: Path) -> None:
     with FactCache(tmp_path, "russia", "latin_america", version="new") as cache:
         cache.put("k", [])
         assert cache.prune() == 1
-        assert cache.get_many(["k"]) == {"k": []}
+        assert cache.get_many(["k"]) == {"k": ([], ())}
 
 
 def test_engine_results_are_json_serialisable(corpus: Path) -> None:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from briefgen.errors import ConfigError
-from briefgen.extract import dates
+from briefgen.extract import chunks, dates
 from briefgen.extract.lexicon import Lexicon, has_language_pack, load_lexicon
 from briefgen.extract.matching import Analysis, Sentence, matchers_for
 from briefgen.extract.rules import (
@@ -477,6 +477,8 @@ def extract_facts(doc: Document, lexicon: Lexicon | None = None) -> list[Fact]:
     if lexicon.language != language:
         _warn_no_pack(doc.id, language, lexicon)
         return []
+    if len(doc.text) > chunks.CHUNK_CHARS:  # spaCy's limit and memory: read it in pieces
+        return chunks.extract_in_chunks(doc, lambda piece: extract_facts(piece, lexicon))
     analysis = matchers_for(lexicon).analyse(doc)
     facts: dict[str, Fact] = {}
     for fact in _Reader(analysis, lexicon).facts():

@@ -29,7 +29,7 @@ def _distinctive(cues_dir: Path = CUES_DIR) -> dict[str, str]:
     """Each stopword that only one language's file lists → that language."""
     lists: dict[str, set[str]] = {}
     for path in sorted(cues_dir.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
         words = {str(w).lower() for w in data.get("stopwords") or []}
         if words:
             lists[path.stem] = words

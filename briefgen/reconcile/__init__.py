@@ -57,6 +57,7 @@ def reconcile(
     region: str | None = None,
     known: Iterable[Event] = (),
     lexicon: ReconcileLexicon | None = None,
+    common_idents: Iterable[str] = (),
 ) -> Reconciliation:
     """Merge facts into events, find disagreements and grade every event.
 
@@ -70,12 +71,16 @@ def reconcile(
         known (Iterable[Event]): events of earlier runs (fact sheets), whose ids are kept
             for any new event holding their evidence.
         lexicon (ReconcileLexicon | None): a preloaded lexicon (overrides ``language``).
+        common_idents (Iterable[str]): identifiers seen under several countries or
+            categories in facts not given here (a run reconciled country by country).
     RETURNS (Reconciliation): events (graded) and disagreements, both sorted.
     """
     if lexicon is None:
         lexicon = load_lexicon(corpus_languages(documents, language), power=power, region=region)
     facts = list(facts)
-    events = merge_events(facts, documents, lexicon=lexicon, known=known)
+    events = merge_events(
+        facts, documents, lexicon=lexicon, known=known, common_idents=common_idents
+    )
     disagreements = find_disagreements(facts, events, documents, lexicon)
     grade_events(events, disagreements, lexicon)
     log.info(

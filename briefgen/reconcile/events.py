@@ -154,14 +154,15 @@ def describe(fact: Fact, doc: Document | None, lexicon: ReconcileLexicon) -> Men
     )
 
 
-def _drop_common_idents(mentions: list[Mention]) -> None:
+def _drop_common_idents(mentions: list[Mention], also: Iterable[str] = ()) -> None:
     """Forget identifiers seen under several countries or categories: those name sources
-    ("ITAR-TASS"), institutions or generic things, not one event."""
+    ("ITAR-TASS"), institutions or generic things, not one event. ``also``: identifiers
+    known to be common from facts not given (a run reconciled country by country)."""
     seen: dict[str, set[tuple[str, str]]] = {}
     for m in mentions:
         for ident in m.idents:
             seen.setdefault(ident, set()).add((m.fact.country, m.fact.category))
-    common = {ident for ident, keys in seen.items() if len(keys) > 1}
+    common = {ident for ident, keys in seen.items() if len(keys) > 1} | set(also)
     for m in mentions:
         m.idents = m.idents - common
 
@@ -494,6 +495,7 @@ def merge_events(
     *,
     lexicon: ReconcileLexicon | None = None,
     known: Iterable[Event] = (),
+    common_idents: Iterable[str] = (),
 ) -> list[Event]:
     """Merge mentions of the same event into Events and set ``fact.event`` on each fact.
 
@@ -503,6 +505,8 @@ def merge_events(
         lexicon (ReconcileLexicon | None): default the English one.
         known (Iterable[Event]): events from an earlier run; a new event holding any of
             their evidence keeps that id.
+        common_idents (Iterable[str]): identifiers seen under several countries or
+            categories in facts not given here (see _drop_common_idents).
     RETURNS (list[Event]): sorted by country, category, date; credibility not yet set.
     """
     lexicon = lexicon or load_lexicon("en")
@@ -511,7 +515,7 @@ def merge_events(
     # or the same deal for several countries
     known_ids = {(e.country, e.category, q.doc, q.start): e.id for e in known for q in e.evidence}
     mentions = [describe(f, docs.get(f.quote.doc), lexicon) for f in facts if f.evidence]
-    _drop_common_idents(mentions)
+    _drop_common_idents(mentions, common_idents)
     mentions.sort(key=lambda m: (m.fact.country, m.fact.category, m.order))
     clusters: list[Cluster] = []
     by_key: dict[tuple[str, str], list[Cluster]] = {}
