@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefgen.ingest.regions import is_citation
 from briefgen.models import Document
 
 #: Longest line a hard-wrapped text has (PDF columns and e-mail run 40-80 characters).
@@ -21,6 +22,7 @@ _NUMBER_ONLY = re.compile(r"^\s*(\d+[a-z]?\.\s*)+$")
 _BULLET = re.compile(r"^\s*([•*\-–]|\d+[.)])\s+")
 # a quoted title ("Russia, Peru Sign Accord"), the mark of a citation
 _QUOTED_TITLE = re.compile(r"[‘“\"](?:[^‘“\"’”]|’(?=\w)){12,}[’”\"]")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 #: How far from the end of a block a citation's date stands.
 CITATION_TAIL = 120
 
@@ -126,14 +128,11 @@ def split_blocks(doc: Document, wrapped: bool | None = None) -> list[Block]:
 
 
 def looks_like_citation(block: str, language: str = "en") -> bool:
-    """A block that quotes a title and ends with a date reads as an endnote or reference."""
+    """A block that quotes a title and reads as a reference (``regions.is_citation``, the
+    one test of what a citation is) with its year near the end: an endnote.
+
+    ``language`` is kept for callers; the citation cues of every language are merged.
+    """
     if not _QUOTED_TITLE.search(block):
         return False
-    from briefgen.errors import ConfigError
-    from briefgen.extract import dates
-
-    try:
-        found = dates.find_dates(block[-CITATION_TAIL:], language=language)
-    except ConfigError:  # no date words for this language yet
-        found = dates.find_dates(block[-CITATION_TAIL:], language="en")
-    return any(not m.relative for m in found)
+    return is_citation(block) and bool(_YEAR.search(block[-CITATION_TAIL:]))

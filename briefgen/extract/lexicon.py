@@ -81,6 +81,7 @@ class Cues:
     reference_determiners: list[str] = field(default_factory=list)
     reference_nouns: list[str] = field(default_factory=list)
     reporting: list[str] = field(default_factory=list)
+    timeless: list[str] = field(default_factory=list)
     clause_openers: list[str] = field(default_factory=list)
     access_words: list[str] = field(default_factory=list)
     number_words: dict[str, int] = field(default_factory=dict)
@@ -274,6 +275,7 @@ def _cues(data: dict[str, Any], path: Path, problems: list[str]) -> Cues:
         reference_determiners=list((data.get("event_references") or {}).get("determiners") or []),
         reference_nouns=list((data.get("event_references") or {}).get("nouns") or []),
         reporting=expand(data.get("reporting"), inflection),
+        timeless=expand(data.get("timeless"), inflection),
         clause_openers=[w for w in data.get("clause_openers") or [] if isinstance(w, str)],
         access_words=[w for w in data.get("access_words") or [] if isinstance(w, str)],
         number_words={str(k): int(v) for k, v in (data.get("number_words") or {}).items()

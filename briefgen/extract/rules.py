@@ -250,6 +250,37 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
     return sorted(findings, key=lambda f: (f.start, CATEGORIES.index(f.category)))
 
 
+def frame_categories(sentence: Sentence, lexicon: Lexicon
+                     ) -> dict[str, tuple[list[int], bool]]:
+    """Categories a sentence speaks of without stating an event: per category, the tokens
+    of its triggers, domain words and sector names that no negation or hypothesis
+    reaches (a visit's own words count only with a visitor, as in find_events), and
+    whether one of them is a trigger or the power's own equipment (strong)."""
+    dead = set() if sentence.has("denial") else _negated(sentence)
+    hyps = [c.start for c in sentence.cues if c.kind == "hypothetical"]
+    if hyps:
+        dead.update(range(min(hyps), sentence.tok_end))
+    visitor = sentence.has("visitor") or any(
+        e.kind in PERSON_KINDS for m in sentence.mentions for e in m.entries)
+    out: dict[str, list[int]] = {}
+    strong: set[str] = set()
+    for c in sentence.cues:
+        if c.kind in ("trigger", "object") and c.start not in dead and c.category:
+            if lexicon.cues.needs_visitor.get(c.category) and not visitor:
+                continue
+            out.setdefault(c.category, []).append(c.start)
+            if c.kind == "trigger":
+                strong.add(c.category)
+    for m in sentence.mentions:
+        for e in m.entries:
+            category = SECTOR_CATEGORY.get(e.sector or "")
+            if category and m.start not in dead:
+                out.setdefault(category, []).append(m.start)
+                if e.kind == "equipment":
+                    strong.add(category)
+    return {k: (sorted(v), k in strong) for k, v in out.items()}
+
+
 def _negated(sentence: Sentence) -> set[int]:
     reach: set[int] = set()
     for cue in sentence.cues:
