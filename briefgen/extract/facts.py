@@ -26,6 +26,7 @@ from briefgen.extract.matching import Analysis, Sentence, matchers_for
 from briefgen.extract.rules import (
     PERSON_KINDS,
     Finding,
+    country_entries,
     evidence_clauses,
     find_countries,
     find_events,
@@ -100,6 +101,7 @@ class _Reader:
         self.last_category: str | None = None
         self.access_words = [w.lower() for w in lexicon.cues.access_words]
         self.openers = frozenset(w.lower() for w in lexicon.cues.clause_openers)
+        self.country_nouns = {w.lower() for w in lexicon.cues.country_nouns}
 
     # -- dates ------------------------------------------------------------------------
 
@@ -223,6 +225,41 @@ class _Reader:
     def event_year(self, date: str | None, context_year: int | None) -> int | None:
         return _year(date) or context_year or self.published_year
 
+    def between_countries(self, sentence: Sentence, finding: Finding) -> bool:
+        """True when the sentence does not name the power and its event runs between two
+        countries of the region, the first of them its subject ("Venezuela shipped oil to
+        Cuba"): both must be parties, and the power is not one."""
+        if power_kinds(sentence, self.lex):
+            return False
+        first_evidence = min(finding.evidence or (finding.anchor,))
+        subjects, others = set(), set()
+        for m in sentence.mentions:
+            owners = {e.owner for e in country_entries(m, self.lex, None)
+                      if e.kind in ("name", "demonym", "capital", "leader", "company")}
+            if len(owners) != 1:
+                continue
+            (subjects if m.start < first_evidence else others).add(owners.pop())
+        return bool(subjects) and bool(others - subjects)
+
+    def nearest_country(self, sentence: Sentence, finding: Finding,
+                        year: int | None) -> list[str]:
+        """The country whose mention stands nearest to the finding's evidence tokens."""
+        named = find_countries(sentence, self.lex, self.a.tokens, year,
+                               (finding.start, finding.end)) or find_countries(
+            sentence, self.lex, self.a.tokens, year)
+        if len(named) <= 1:
+            return [cc for cc, _ in named]
+        evidence = finding.evidence or (finding.anchor,)
+        best: tuple[int, str] | None = None
+        for m in sentence.mentions:
+            owners = {e.owner for e in country_entries(m, self.lex, year)}
+            if len(owners) != 1 or (cc := owners.pop()) not in dict(named):
+                continue
+            gap = min(abs(m.start - t) for t in evidence)
+            if best is None or gap < best[0]:
+                best = (gap, cc)
+        return [best[1]] if best else [cc for cc, _ in named]
+
     def involves_power(self, sentence: Sentence) -> bool:
         """Named in the sentence; or named close before (this paragraph or the two before,
         or the section heading) and no other outside power is named instead — unless
@@ -291,9 +328,21 @@ class _Reader:
                 continue
             if not any(a <= m.start < b for a, b in spans):
                 continue
-            if m.end < len(tokens) and tokens[m.end].lower_ in group:
+            if m.end < len(tokens) and tokens[m.end].lower_ in group | self.country_nouns:
                 continue
             return True
+        return False
+
+    def speaks_of_region(self, sentence: Sentence) -> bool:
+        """True when the sentence names the region as such ("across Latin America"), not
+        one of its countries by a description ("the South American nation", which points
+        back to the country being told about)."""
+        tokens = self.a.tokens
+        for m in sentence.mentions:
+            if any(e.kind == "not_name" for e in m.entries):
+                if m.end < len(tokens) and tokens[m.end].lower_ in self.country_nouns:
+                    continue
+                return True
         return False
 
     def context_countries(self, sentence: Sentence) -> list[str]:
@@ -305,7 +354,7 @@ class _Reader:
         recent = self.recent
         if sentence.has("plural_anaphora") and len(recent) > 1:
             return list(recent)
-        if has_kind(sentence, "not_name") or has_kind(sentence, "outside"):
+        if self.speaks_of_region(sentence) or has_kind(sentence, "outside"):
             return []
         if len(recent) == 1:
             return list(recent)
@@ -329,6 +378,8 @@ class _Reader:
                 return  # a leader who left office before the predecessor ended
         if not self.involves_power(sentence):
             return
+        if self.between_countries(sentence, finding):
+            return
         if date:
             self.event_date = date
         tokens = self.a.tokens
@@ -344,9 +395,10 @@ class _Reader:
         if not countries and self.names_region(sentence, near):
             return  # "access to Latin American ports": the region, not one country
         if not countries:
-            countries = [cc for cc, _ in find_countries(sentence, self.lex, tokens, year, span)]
-        if not countries:
-            countries = [cc for cc, _ in find_countries(sentence, self.lex, tokens, year)]
+            # the clauses of the evidence name no country: the one named nearest to the
+            # evidence ("met Castro in Havana, signing energy accords" → Cuba), not every
+            # stop of the sentence
+            countries = self.nearest_country(sentence, finding, year)
         if not countries:
             countries = self.context_countries(sentence)
         if date is None and not mentions:
@@ -415,7 +467,7 @@ class _Reader:
                       frame_categories(sentence, self.lex).items() if strong or named_party}
         if refers and self.last_category:
             categories.setdefault(self.last_category, [sentence.tok_start])
-        if not categories or has_kind(sentence, "not_name"):
+        if not categories or self.speaks_of_region(sentence):
             return
         if has_kind(sentence, "outside") and not power_kinds(sentence, self.lex) \
                 and not sentence.has("mutual"):
@@ -431,8 +483,9 @@ class _Reader:
             if frame is None:
                 continue
             if named:
-                if not set(named) <= set(frame.countries):
-                    continue  # another country: not the same event
+                if not set(named) <= set(frame.countries) and not (
+                        refers or sentence.has("pronoun") or sentence.has("sequence")):
+                    continue  # another country, and nothing says it is the same trip
                 countries = named
             elif len(frame.countries) == 1 or sentence.has("plural_anaphora"):
                 countries = list(frame.countries)

@@ -179,7 +179,9 @@ class Matchers:
                                  ("denials", "denial"), ("contrast", "contrast"),
                                  ("anaphora", "anaphora"), ("plural_anaphora", "plural_anaphora"),
                                  ("mutual", "mutual"), ("meeting", "meeting"),
-                                 ("reporting", "reporting"), ("timeless", "timeless")):
+                                 ("reporting", "reporting"), ("timeless", "timeless"),
+                                 ("passage", "passage"), ("talks", "talks"),
+                                 ("pronouns", "pronoun"), ("sequence", "sequence")):
             add(f"C:{field_name}", kind, None, getattr(cues, field_name))
 
         if cues.reference_determiners and cues.reference_nouns:
