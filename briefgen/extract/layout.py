@@ -100,6 +100,12 @@ def split_blocks(doc: Document, wrapped: bool | None = None) -> list[Block]:
         if _NUMBER_ONLY.match(text[start:end]):
             i += 1
             continue
+        if wrapped and not blocks and _is_title_line(text, spans, i):
+            # the document's first line, short and unfinished, with a new sentence under
+            # it, is its title: a headline never runs into the dateline or the lead
+            blocks.append(Block(start, end, "heading"))
+            i += 1
+            continue
         if wrapped:
             # join lines until a blank line: the paragraph is the block
             j = i
@@ -125,6 +131,17 @@ def split_blocks(doc: Document, wrapped: bool | None = None) -> list[Block]:
             kind = "note"
         blocks.append(Block(start, end, kind))
     return blocks
+
+
+def _is_title_line(text: str, spans: list[tuple[int, int]], i: int) -> bool:
+    start, end = spans[i]
+    line = text[start:end]
+    if i + 1 >= len(spans) or len(line) > 90 or line.endswith(_TERMINAL):
+        return False
+    if len(line.split()) < 3:
+        return False
+    following = text[spans[i + 1][0]:spans[i + 1][1]]
+    return line[:1].isupper() and following[:1].isupper()
 
 
 def looks_like_citation(block: str, language: str = "en") -> bool:
