@@ -36,8 +36,19 @@ def main() -> None:
     args = parser.parse_args()
     py = sys.executable
     with tempfile.TemporaryDirectory() as out:
-        build = [py, "-m", "briefgen", "build", "--all", "--data", args.data, "--out", out,
-                 "--format", "pdf,html,fragment"]
+        build = [
+            py,
+            "-m",
+            "briefgen",
+            "build",
+            "--all",
+            "--data",
+            args.data,
+            "--out",
+            out,
+            "--format",
+            "pdf,html,fragment",
+        ]
         one = timed(build + ["-j", "1"], args.repeat)
         two = timed(build + ["-j", "2"], args.repeat)
     click_import = timed([py, "-c", "import click"], args.repeat * 3)

@@ -35,8 +35,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--copies", type=int, default=4,
-                        help="repeat the corpus this many times per round (steadier figures)")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=4,
+        help="repeat the corpus this many times per round (steadier figures)",
+    )
     args = parser.parse_args()
 
     docs = load_corpus(args.corpus) * args.copies
@@ -61,8 +65,9 @@ def main() -> None:
     print(f"bare        {bare_rate:8.1f} docs/s  (spacy.blank('en') + sentencizer)")
     print(f"extraction  {extract_rate:8.1f} docs/s  (briefgen.extract.extract_facts)")
     print(f"ratio       {extract_rate / bare_rate:8.2f}  best/best (target ≥ 0.50)")
-    print(f"            {ratios[len(ratios) // 2]:8.2f}  median of {len(ratios)} interleaved "
-          "rounds")
+    print(
+        f"            {ratios[len(ratios) // 2]:8.2f}  median of {len(ratios)} interleaved rounds"
+    )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,11 @@ def build_corpus(source: Path, target: Path, files: int) -> None:
 
     Each copy gets one distinct trailing line, so every file has its own hash.
     """
-    originals = [p for p in sorted(source.iterdir())
-                 if p.is_file() and p.suffix in (".txt", ".md", ".html", ".htm")]
+    originals = [
+        p
+        for p in sorted(source.iterdir())
+        if p.is_file() and p.suffix in (".txt", ".md", ".html", ".htm")
+    ]
     if not originals:
         sys.exit(f"{source}: no .txt/.md/.html files to copy")
     for n in range(files):
@@ -82,7 +85,7 @@ def bench_cache(source: Path, files: int, repeats: int) -> None:
 def _outside_boilerplate(text: str) -> str:
     from briefgen.ingest import detect_regions
 
-    return "".join(text[r.start:r.end] for r in detect_regions(text) if r.kind != "boilerplate")
+    return "".join(text[r.start : r.end] for r in detect_regions(text) if r.kind != "boilerplate")
 
 
 def _extract_selectolax(data: bytes, path: Path) -> str:
@@ -94,8 +97,10 @@ def _extract_selectolax(data: bytes, path: Path) -> str:
 def _extract_trafilatura(data: bytes, path: Path) -> str:
     import trafilatura
 
-    return trafilatura.extract(data, include_comments=False, include_tables=True,
-                               favor_recall=True) or ""
+    return (
+        trafilatura.extract(data, include_comments=False, include_tables=True, favor_recall=True)
+        or ""
+    )
 
 
 def bench_html(folder: Path) -> None:
@@ -119,8 +124,10 @@ def bench_html(folder: Path) -> None:
         except ImportError as exc:
             print(f"{name:12} unavailable ({exc})")
             continue
-        print(f"{name:12} article kept {kept}/{keep_total}, furniture leaked "
-              f"{leaked}/{drop_total}, {elapsed * 1000:.1f} ms for {len(expected)} pages")
+        print(
+            f"{name:12} article kept {kept}/{keep_total}, furniture leaked "
+            f"{leaked}/{drop_total}, {elapsed * 1000:.1f} ms for {len(expected)} pages"
+        )
 
 
 def main() -> None:

@@ -52,8 +52,20 @@ def run_extract(corpus: Path, power: str, region: str) -> tuple[dict[str, Any], 
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     with tempfile.TemporaryDirectory(prefix="bench-quality-") as cache:
         env["BRIEFGEN_CACHE_DIR"] = cache
-        cmd = [sys.executable, "-m", "briefgen", "extract", "--corpus", str(corpus),
-               "--power", power, "--region", region, "--format", "json"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "extract",
+            "--corpus",
+            str(corpus),
+            "--power",
+            power,
+            "--region",
+            region,
+            "--format",
+            "json",
+        ]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, cwd=cache, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - t0
@@ -75,15 +87,25 @@ def languages_of(corpus: Path) -> dict[str, str]:
     return out
 
 
-def score(scorer: ModuleType, gold: dict, pred: dict, texts: dict, docs: set[str] | None,
-          with_disagreements: bool) -> dict[str, Any]:
+def score(
+    scorer: ModuleType,
+    gold: dict,
+    pred: dict,
+    texts: dict,
+    docs: set[str] | None,
+    with_disagreements: bool,
+) -> dict[str, Any]:
     """Score ``pred`` against ``gold``, both restricted to ``docs`` when given."""
     if docs is not None:
-        gold = dict(gold, facts=[g for g in gold["facts"] if g["doc"] in docs],
-                    ignore=[r for r in gold.get("ignore") or [] if r["doc"] in docs])
+        gold = dict(
+            gold,
+            facts=[g for g in gold["facts"] if g["doc"] in docs],
+            ignore=[r for r in gold.get("ignore") or [] if r["doc"] in docs],
+        )
         pred = dict(pred, facts=[p for p in pred.get("facts", []) if p.get("doc") in docs])
-    facts, misses = scorer.score_facts(gold, pred.get("facts", []), texts,
-                                       scorer.ignore_regions(gold, texts))
+    facts, misses = scorer.score_facts(
+        gold, pred.get("facts", []), texts, scorer.ignore_regions(gold, texts)
+    )
     dis = None
     dis_missed: list = []
     if with_disagreements:
@@ -94,12 +116,21 @@ def score(scorer: ModuleType, gold: dict, pred: dict, texts: dict, docs: set[str
 def row(name: str, result: dict[str, Any]) -> dict[str, Any]:
     f, d, dis = result["facts"], result["dates"], result["disagreements"]
     return {
-        "set": name, "P": f["precision"], "R": f["recall"], "F1": f["f1"],
-        "tp": f["tp"], "pred": f["pred"], "gold": f["gold"],
-        "dates": d["exact"], "dated": d["gold_dated_matches"], "spurious_dates": d["spurious"],
+        "set": name,
+        "P": f["precision"],
+        "R": f["recall"],
+        "F1": f["f1"],
+        "tp": f["tp"],
+        "pred": f["pred"],
+        "gold": f["gold"],
+        "dates": d["exact"],
+        "dated": d["gold_dated_matches"],
+        "spurious_dates": d["spurious"],
         "unverifiable": result["diagnostics"].get("unverifiable_quotes", 0),
-        "dis_R": dis["recall"] if dis else None, "dis_P": dis["precision"] if dis else None,
-        "dis_tp": dis["tp"] if dis else None, "dis_pred": dis["pred"] if dis else None,
+        "dis_R": dis["recall"] if dis else None,
+        "dis_P": dis["precision"] if dis else None,
+        "dis_tp": dis["tp"] if dis else None,
+        "dis_pred": dis["pred"] if dis else None,
         "dis_gold": dis["gold"] if dis else None,
     }
 
@@ -118,16 +149,25 @@ def fmt(value: Any, key: str | None = None) -> str:
 def write_misses(path: Path, name: str, result: dict[str, Any]) -> None:
     m = result["_misses"]
     lines = [f"# {name}: missed gold facts"]
-    lines += [f"- {g['id']} {g['country']} {g['category']} {g.get('date')}: {g['quote'][:140]}"
-              for g in m["missed"]]
+    lines += [
+        f"- {g['id']} {g['country']} {g['category']} {g.get('date')}: {g['quote'][:140]}"
+        for g in m["missed"]
+    ]
     lines.append("\n# unmatched predictions")
-    lines += [f"- {p.get('doc')} {p.get('country')} {p.get('category')} {p.get('date')}: "
-              f"{str(p.get('quote'))[:140]}" for p in m["spurious"]]
+    lines += [
+        f"- {p.get('doc')} {p.get('country')} {p.get('category')} {p.get('date')}: "
+        f"{str(p.get('quote'))[:140]}"
+        for p in m["spurious"]
+    ]
     lines.append("\n# wrong dates (gold -> predicted)")
-    lines += [f"- {g['id']} {g['date']} -> {p.get('date')}: {g['quote'][:120]}"
-              for g, p in m["wrong_date"]]
+    lines += [
+        f"- {g['id']} {g['date']} -> {p.get('date')}: {g['quote'][:120]}"
+        for g, p in m["wrong_date"]
+    ]
     lines.append("\n# missed disagreements")
-    lines += [f"- {d['id']} {d['country']} {d['kind']}: {d['topic']}" for d in result["_dis_missed"]]
+    lines += [
+        f"- {d['id']} {d['country']} {d['kind']}: {d['topic']}" for d in result["_dis_missed"]
+    ]
     path.mkdir(parents=True, exist_ok=True)
     (path / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -140,8 +180,10 @@ def main() -> int:
     parser.add_argument("--misses", type=Path, help="write each set's miss lists into DIR")
     args = parser.parse_args()
     if not args.sets.exists():
-        print(f"skipped: {args.sets} not found (the evaluation sets live in ../shared/eval)",
-              file=sys.stderr)
+        print(
+            f"skipped: {args.sets} not found (the evaluation sets live in ../shared/eval)",
+            file=sys.stderr,
+        )
         return 0
     eval_dir = args.sets.resolve().parent
     scorer = load_scorer(eval_dir)
@@ -174,15 +216,32 @@ def main() -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 1 if failures else 0
-    cols = [("set", 20), ("P", 7), ("R", 7), ("F1", 7), ("tp", 4), ("pred", 5), ("gold", 5),
-            ("dates", 7), ("dated", 6), ("spurious_dates", 9), ("unverifiable", 7),
-            ("dis_R", 7), ("dis_P", 7), ("dis_tp", 7), ("dis_gold", 8), ("seconds", 8)]
+    cols = [
+        ("set", 20),
+        ("P", 7),
+        ("R", 7),
+        ("F1", 7),
+        ("tp", 4),
+        ("pred", 5),
+        ("gold", 5),
+        ("dates", 7),
+        ("dated", 6),
+        ("spurious_dates", 9),
+        ("unverifiable", 7),
+        ("dis_R", 7),
+        ("dis_P", 7),
+        ("dis_tp", 7),
+        ("dis_gold", 8),
+        ("seconds", 8),
+    ]
     heads = {"spurious_dates": "spur.dt", "unverifiable": "unver."}
     print("  ".join(heads.get(c, c).ljust(w) for c, w in cols))
     for r in rows:
         print("  ".join(fmt(r[c], c).ljust(w) for c, w in cols))
-    print("* below target (facts P >= 0.85, R >= 0.80, dates >= 0.80; disagreements "
-          "P >= 0.80, R >= 0.70)")
+    print(
+        "* below target (facts P >= 0.85, R >= 0.80, dates >= 0.80; disagreements "
+        "P >= 0.80, R >= 0.70)"
+    )
     return 1 if failures else 0
 
 

@@ -20,8 +20,9 @@ def _scaled_sheet(events: int):
     """The sample sheet with its events repeated (fresh ids) up to ``events``."""
     sheet = make_sample_sheet()
     base = list(sheet.events)
-    sheet.events = [replace(copy.deepcopy(base[i % len(base)]), id=f"e-{i:05d}")
-                    for i in range(events)]
+    sheet.events = [
+        replace(copy.deepcopy(base[i % len(base)]), id=f"e-{i:05d}") for i in range(events)
+    ]
     return sheet
 
 
@@ -40,8 +41,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=200, help="events in the large sheet")
     args = parser.parse_args()
     options = RenderOptions(generated=date(2024, 7, 15))
-    for label, sheet in [("sample (12 events)", make_sample_sheet()),
-                         (f"synthetic ({args.events} events)", _scaled_sheet(args.events))]:
+    for label, sheet in [
+        ("sample (12 events)", make_sample_sheet()),
+        (f"synthetic ({args.events} events)", _scaled_sheet(args.events)),
+    ]:
         _time(f"{label} html", lambda s=sheet: render_html(s, options))
         _time(f"{label} fragment", lambda s=sheet: render_html(s, options, fragment=True))
         _time(f"{label} pdf", lambda s=sheet: render_pdf(s, options), repeat=1)

@@ -52,10 +52,30 @@ TEMPLATES = [
     "{leader} travelled to {power} in {month} {year} to discuss {topic}.",
     "Analysts doubt that the {year} deal on {topic} will be carried out.",
 ]
-TOPICS = ["energy cooperation", "oil exploration", "military training", "nuclear power",
-          "arms purchases", "trade", "satellite navigation", "vaccine supplies"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+TOPICS = [
+    "energy cooperation",
+    "oil exploration",
+    "military training",
+    "nuclear power",
+    "arms purchases",
+    "trade",
+    "satellite navigation",
+    "vaccine supplies",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 YEAR = re.compile(r"\b(19[6-9]\d|20[0-2]\d)\b")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 
@@ -68,33 +88,42 @@ def _region_names(region: str) -> tuple[list[dict], re.Pattern, dict[str, tuple[
     finds any of their names in a text."""
     import yaml
 
-    data = yaml.safe_load((ROOT / "briefgen" / "lexicons" / "regions" / f"{region}.yaml")
-                          .read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (ROOT / "briefgen" / "lexicons" / "regions" / f"{region}.yaml").read_text(encoding="utf-8")
+    )
     countries, names = [], {}
     for c in data["countries"]:
         en = (c.get("names") or {}).get("en") or []
         if not en:
             continue
-        entry = {"name": en[0], "demonym": (c.get("demonyms") or [en[0]])[0],
-                 "capital": (c.get("capitals") or [en[0]])[0],
-                 "leaders": [p["name"] for p in c.get("leaders") or []] or [en[0]]}
+        entry = {
+            "name": en[0],
+            "demonym": (c.get("demonyms") or [en[0]])[0],
+            "capital": (c.get("capitals") or [en[0]])[0],
+            "leaders": [p["name"] for p in c.get("leaders") or []] or [en[0]],
+        }
         idx = len(countries)
         countries.append(entry)
-        for kind, words in (("name", en), ("demonym", c.get("demonyms") or []),
-                            ("capital", c.get("capitals") or []),
-                            ("leader", [p["name"] for p in c.get("leaders") or []])):
+        for kind, words in (
+            ("name", en),
+            ("demonym", c.get("demonyms") or []),
+            ("capital", c.get("capitals") or []),
+            ("leader", [p["name"] for p in c.get("leaders") or []]),
+        ):
             for w in words:
                 names.setdefault(w, (idx, kind))
-    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in
-                                             sorted(names, key=len, reverse=True)) + r")\b")
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b"
+    )
     return countries, pattern, names
 
 
 def _power_names(power: str) -> tuple[str, str]:
     import yaml
 
-    data = yaml.safe_load((ROOT / "briefgen" / "lexicons" / "powers" / f"{power}.yaml")
-                          .read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (ROOT / "briefgen" / "lexicons" / "powers" / f"{power}.yaml").read_text(encoding="utf-8")
+    )
     return data["names"][0], (data.get("demonyms") or [data["names"][0]])[0]
 
 
@@ -104,8 +133,11 @@ def _pool(corpus: Path) -> list[list[str]]:
 
     paragraphs = []
     for doc in load_corpus(corpus, cache_dir=False):
-        body = "".join(doc.text[r.start:r.end] for r in doc.regions if r.kind == "body") \
-            if doc.regions else doc.text
+        body = (
+            "".join(doc.text[r.start : r.end] for r in doc.regions if r.kind == "body")
+            if doc.regions
+            else doc.text
+        )
         for para in re.split(r"\n\s*\n", body):
             sentences = [s.strip() for s in SENTENCE.split(para.strip()) if s.strip()]
             if sentences and sum(len(s) for s in sentences) > 80:
@@ -115,8 +147,16 @@ def _pool(corpus: Path) -> list[list[str]]:
     return paragraphs
 
 
-def generate(corpus: Path, size: int, out: Path, *, seed: int = 7, power: str = "russia",
-             region: str = "latin_america", chars: int = 3500) -> tuple[int, float]:
+def generate(
+    corpus: Path,
+    size: int,
+    out: Path,
+    *,
+    seed: int = 7,
+    power: str = "russia",
+    region: str = "latin_america",
+    chars: int = 3500,
+) -> tuple[int, float]:
     """Write ``size`` synthetic documents of about ``chars`` characters into ``out``.
 
     RETURNS (tuple[int, float]): bytes written and seconds taken.
@@ -133,7 +173,7 @@ def generate(corpus: Path, size: int, out: Path, *, seed: int = 7, power: str = 
             pieces: list = []
             last = 0
             for m in slots.finditer(sentence):
-                pieces.append(sentence[last:m.start()])
+                pieces.append(sentence[last : m.start()])
                 word = m.group(0)
                 pieces.append(lookup[word] if word in lookup else int(word))
                 last = m.end()
@@ -158,13 +198,16 @@ def generate(corpus: Path, size: int, out: Path, *, seed: int = 7, power: str = 
                     out.append(str(min(2025, piece + shift)))
                 else:
                     other = swap[piece[0]]
-                    out.append(rng.choice(other["leaders"]) if piece[1] == "leader"
-                               else other[piece[1]])
+                    out.append(
+                        rng.choice(other["leaders"]) if piece[1] == "leader" else other[piece[1]]
+                    )
             return "".join(out)
 
         year = rng.randint(2005, 2024)
-        parts = [f"{target['name']} and {power_name}: notes on {rng.choice(TOPICS)}",
-                 f"{rng.choice(MONTHS)} {rng.randint(1, 28)}, {year}"]
+        parts = [
+            f"{target['name']} and {power_name}: notes on {rng.choice(TOPICS)}",
+            f"{rng.choice(MONTHS)} {rng.randint(1, 28)}, {year}",
+        ]
         length = sum(len(p) for p in parts)
         while length < chars:
             sentences = [fill(pieces) for pieces in rng.choice(pool)]
@@ -173,12 +216,21 @@ def generate(corpus: Path, size: int, out: Path, *, seed: int = 7, power: str = 
                 rng.shuffle(rest)
                 sentences = [head, *rest]
             if rng.random() < 0.5:
-                sentences.insert(rng.randrange(len(sentences) + 1), rng.choice(TEMPLATES).format(
-                    month=rng.choice(MONTHS), day=rng.randint(1, 28),
-                    year=rng.randint(2005, 2024), power=power_name,
-                    demonym_p=power_demonym, country=target["name"],
-                    demonym=target["demonym"], capital=target["capital"],
-                    leader=rng.choice(target["leaders"]), topic=rng.choice(TOPICS)))
+                sentences.insert(
+                    rng.randrange(len(sentences) + 1),
+                    rng.choice(TEMPLATES).format(
+                        month=rng.choice(MONTHS),
+                        day=rng.randint(1, 28),
+                        year=rng.randint(2005, 2024),
+                        power=power_name,
+                        demonym_p=power_demonym,
+                        country=target["name"],
+                        demonym=target["demonym"],
+                        capital=target["capital"],
+                        leader=rng.choice(target["leaders"]),
+                        topic=rng.choice(TOPICS),
+                    ),
+                )
             para = " ".join(sentences)
             parts.append(para)
             length += len(para)
@@ -196,8 +248,11 @@ def _usage() -> dict[str, float]:
     """Peak RSS of this process and of its largest worker; CPU seconds of both."""
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"rss_mb": me.ru_maxrss / 1024, "workers_rss_mb": kids.ru_maxrss / 1024,
-            "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}
+    return {
+        "rss_mb": me.ru_maxrss / 1024,
+        "workers_rss_mb": kids.ru_maxrss / 1024,
+        "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+    }
 
 
 def measure_extract(corpus: Path, jobs: int, cache: Path, power: str, region: str) -> dict:
@@ -205,14 +260,22 @@ def measure_extract(corpus: Path, jobs: int, cache: Path, power: str, region: st
     from briefgen.engine import run_extraction
 
     started = time.perf_counter()
-    result = run_extraction(corpus, jobs=jobs, cache_dir=cache, power=power, region=region,
-                            keep_text=False)
+    result = run_extraction(
+        corpus, jobs=jobs, cache_dir=cache, power=power, region=region, keep_text=False
+    )
     seconds = time.perf_counter() - started
     s = result.stats
     from briefgen.factcache import extractor_version
 
-    return {"seconds": seconds, "docs": s.documents, "chars": s.chars, "facts": s.facts,
-            "extracted": s.extracted, "cached": s.cached, "version": extractor_version()}
+    return {
+        "seconds": seconds,
+        "docs": s.documents,
+        "chars": s.chars,
+        "facts": s.facts,
+        "extracted": s.extracted,
+        "cached": s.cached,
+        "version": extractor_version(),
+    }
 
 
 def measure_ingest(corpus: Path) -> dict:
@@ -264,9 +327,12 @@ def measure_build(corpus: Path, power: str, region: str) -> dict:
         for e in events:
             e.status = "accepted"
         docs = {q.doc for e in events for q in e.evidence}
-        sheet = FactSheet(country=country, events=events,
-                          disagreements=[d for d in rec.disagreements if d.country == country],
-                          sources={d.id: d.to_source() for d in ex.documents if d.id in docs})
+        sheet = FactSheet(
+            country=country,
+            events=events,
+            disagreements=[d for d in rec.disagreements if d.country == country],
+            sources={d.id: d.to_source() for d in ex.documents if d.id in docs},
+        )
         path = tmp / "factsheets" / f"{country.lower()}.yaml"
         path.parent.mkdir(parents=True)
         save_tree(path, sheet_to_tree(sheet))
@@ -302,11 +368,30 @@ def _measure_main(args: argparse.Namespace) -> None:
     print(json.dumps(out))
 
 
-def run(kind: str, corpus: Path, *, jobs: int = 1, cache: Path | None = None,
-        power: str = "russia", region: str = "latin_america") -> dict:
+def run(
+    kind: str,
+    corpus: Path,
+    *,
+    jobs: int = 1,
+    cache: Path | None = None,
+    power: str = "russia",
+    region: str = "latin_america",
+) -> dict:
     """One measurement in a fresh interpreter; its JSON report."""
-    cmd = [sys.executable, __file__, "--measure", kind, "--corpus", str(corpus),
-           "--jobs", str(jobs), "--power", power, "--region", region]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--measure",
+        kind,
+        "--corpus",
+        str(corpus),
+        "--jobs",
+        str(jobs),
+        "--power",
+        power,
+        "--region",
+        region,
+    ]
     if cache is not None:
         cmd += ["--cache", str(cache)]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
@@ -326,14 +411,19 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--detail-max", type=int, default=10_000,
-                        help="largest size that also gets the -j 1 and bare spaCy runs")
+    parser.add_argument(
+        "--detail-max",
+        type=int,
+        default=10_000,
+        help="largest size that also gets the -j 1 and bare spaCy runs",
+    )
     parser.add_argument("--chars", type=int, default=3500, help="characters per document")
     parser.add_argument("--power", default="russia")
     parser.add_argument("--region", default="latin_america")
     parser.add_argument("--workdir", type=Path, help="where to generate (default: a temp dir)")
-    parser.add_argument("--measure", choices=["extract", "ingest", "bare", "build"],
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--measure", choices=["extract", "ingest", "bare", "build"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -353,12 +443,16 @@ def main() -> None:
     try:
         for size in sizes:
             corpus, cache = work / f"corpus{size}", work / f"cache{size}"
-            written, gen_s = generate(args.corpus, size, corpus, power=args.power,
-                                      region=args.region, chars=args.chars)
-            print(f"[{_label(size)}] generated {written / MB:.0f} MB in {gen_s:.0f} s",
-                  file=sys.stderr)
-            full = run("extract", corpus, jobs=args.jobs, cache=cache, power=args.power,
-                       region=args.region)
+            written, gen_s = generate(
+                args.corpus, size, corpus, power=args.power, region=args.region, chars=args.chars
+            )
+            print(
+                f"[{_label(size)}] generated {written / MB:.0f} MB in {gen_s:.0f} s",
+                file=sys.stderr,
+            )
+            full = run(
+                "extract", corpus, jobs=args.jobs, cache=cache, power=args.power, region=args.region
+            )
             mb = full["chars"] / MB
             put("documents", size, f"{full['docs']:,}")
             put("text MB (chars/1e6)", size, f"{mb:.1f}")
@@ -372,45 +466,79 @@ def main() -> None:
             print(f"[{_label(size)}] -j {args.jobs}: {full['seconds']:.1f} s", file=sys.stderr)
             # incremental: one document changes, the run is repeated on the same caches
             victim = corpus / f"doc{size // 2:06d}.txt"
-            victim.write_text(victim.read_text(encoding="utf-8") + "\nA late addition.\n",
-                              encoding="utf-8")
-            again = run("extract", corpus, jobs=args.jobs, cache=cache, power=args.power,
-                        region=args.region)
+            victim.write_text(
+                victim.read_text(encoding="utf-8") + "\nA late addition.\n", encoding="utf-8"
+            )
+            again = run(
+                "extract", corpus, jobs=args.jobs, cache=cache, power=args.power, region=args.region
+            )
             put("incremental: re-extracted", size, f"{again['extracted']}")
             if again.get("version") != full.get("version"):
-                notes.append(f"{_label(size)}: the extraction code or a lexicon changed between "
-                             "the cold and the incremental run, so every document was "
-                             "re-extracted; rerun on a quiet tree")
-            put("incremental s / cold s", size,
+                notes.append(
+                    f"{_label(size)}: the extraction code or a lexicon changed between "
+                    "the cold and the incremental run, so every document was "
+                    "re-extracted; rerun on a quiet tree"
+                )
+            put(
+                "incremental s / cold s",
+                size,
                 f"{again['seconds']:.2f}/{full['seconds']:.0f} = "
-                f"{100 * again['seconds'] / full['seconds']:.1f}%")
+                f"{100 * again['seconds'] / full['seconds']:.1f}%",
+            )
             if size <= args.detail_max:
-                one = run("extract", corpus, jobs=1, cache=work / f"cache{size}-j1",
-                          power=args.power, region=args.region)
+                one = run(
+                    "extract",
+                    corpus,
+                    jobs=1,
+                    cache=work / f"cache{size}-j1",
+                    power=args.power,
+                    region=args.region,
+                )
                 ingest = run("ingest", corpus)
                 bare = run("bare", corpus)
                 put("-j 1 seconds (cold)", size, f"{one['seconds']:.1f}")
                 put("  of which ingest", size, f"{ingest['seconds']:.1f}")
                 put("bare spaCy seconds", size, f"{bare['seconds']:.1f}")
-                put("ingest+extract -j1 / bare spaCy", size,
-                    f"{one['seconds'] / bare['seconds']:.2f}")
-                put("extract only / bare spaCy", size,
-                    f"{(one['seconds'] - ingest['seconds']) / bare['seconds']:.2f}")
-                put(f"-j {args.jobs} speed-up (wall)", size,
-                    f"{one['seconds'] / full['seconds']:.2f}×")
-                put(f"-j {args.jobs} CPU s / -j 1 CPU s", size,
-                    f"{full['cpu_s']:.0f}/{one['cpu_s']:.0f} = "
-                    f"{full['cpu_s'] / one['cpu_s']:.2f}")
+                put(
+                    "ingest+extract -j1 / bare spaCy",
+                    size,
+                    f"{one['seconds'] / bare['seconds']:.2f}",
+                )
+                put(
+                    "extract only / bare spaCy",
+                    size,
+                    f"{(one['seconds'] - ingest['seconds']) / bare['seconds']:.2f}",
+                )
+                put(
+                    f"-j {args.jobs} speed-up (wall)",
+                    size,
+                    f"{one['seconds'] / full['seconds']:.2f}×",
+                )
+                put(
+                    f"-j {args.jobs} CPU s / -j 1 CPU s",
+                    size,
+                    f"{full['cpu_s']:.0f}/{one['cpu_s']:.0f} = {full['cpu_s'] / one['cpu_s']:.2f}",
+                )
             else:
-                for metric in ("-j 1 seconds (cold)", "  of which ingest", "bare spaCy seconds",
-                               "ingest+extract -j1 / bare spaCy", "extract only / bare spaCy",
-                               f"-j {args.jobs} speed-up (wall)",
-                               f"-j {args.jobs} CPU s / -j 1 CPU s"):
+                for metric in (
+                    "-j 1 seconds (cold)",
+                    "  of which ingest",
+                    "bare spaCy seconds",
+                    "ingest+extract -j1 / bare spaCy",
+                    "extract only / bare spaCy",
+                    f"-j {args.jobs} speed-up (wall)",
+                    f"-j {args.jobs} CPU s / -j 1 CPU s",
+                ):
                     put(metric, size, "skipped")
-                notes.append(f"{_label(size)}: -j 1, ingest and bare runs skipped "
-                             f"(> --detail-max {args.detail_max})")
-            print(f"[{_label(size)}] " + "; ".join(f"{m}: {v[size]}" for m, v in rows.items()
-                                                  if size in v), file=sys.stderr)
+                notes.append(
+                    f"{_label(size)}: -j 1, ingest and bare runs skipped "
+                    f"(> --detail-max {args.detail_max})"
+                )
+            print(
+                f"[{_label(size)}] "
+                + "; ".join(f"{m}: {v[size]}" for m, v in rows.items() if size in v),
+                file=sys.stderr,
+            )
             shutil.rmtree(corpus, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
             shutil.rmtree(work / f"cache{size}-j1", ignore_errors=True)
@@ -418,21 +546,33 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    targets = {"ingest+extract -j1 / bare spaCy": "≤ 2", "extract only / bare spaCy": "≤ 2",
-               f"-j {args.jobs} speed-up (wall)": "≥ 1.7×",
-               "incremental s / cold s": "≤ 5%", "incremental: re-extracted": "1"}
+    targets = {
+        "ingest+extract -j1 / bare spaCy": "≤ 2",
+        "extract only / bare spaCy": "≤ 2",
+        f"-j {args.jobs} speed-up (wall)": "≥ 1.7×",
+        "incremental s / cold s": "≤ 5%",
+        "incremental: re-extracted": "1",
+    }
     header = ["metric", *(_label(s) for s in sizes), "target"]
-    table = [[m, *(vals.get(s, "—") for s in sizes), targets.get(m, "")]
-             for m, vals in rows.items()]
+    table = [
+        [m, *(vals.get(s, "—") for s in sizes), targets.get(m, "")] for m, vals in rows.items()
+    ]
     ratio = build["build"] / build["bare"]
-    table.append([f"build {build['country'].lower()} ({build['events']} events) / bare "
-                  f"WeasyPrint", f"{build['build']:.2f}/{build['bare']:.2f} s = {ratio:.2f}",
-                  *([""] * (len(sizes) - 1)), "≤ 1.25"])
+    table.append(
+        [
+            f"build {build['country'].lower()} ({build['events']} events) / bare WeasyPrint",
+            f"{build['build']:.2f}/{build['bare']:.2f} s = {ratio:.2f}",
+            *([""] * (len(sizes) - 1)),
+            "≤ 1.25",
+        ]
+    )
     widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     # other work on the machine slows wall times: the load average tells how busy it was
-    print(f"briefgen scale benchmark: {args.corpus}, -j {args.jobs}, {os.cpu_count()} CPUs, "
-          f"~{args.chars} chars/doc, load average {load_before:.1f} → {os.getloadavg()[0]:.1f}")
+    print(
+        f"briefgen scale benchmark: {args.corpus}, -j {args.jobs}, {os.cpu_count()} CPUs, "
+        f"~{args.chars} chars/doc, load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
+    )
     print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print(line)
     for r in table:

@@ -81,16 +81,28 @@ def _build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> Bu
         sheet = load_sheet(Path(sheet_file))
         verification = None
         if getattr(options, "corpus", None):
-            verification = verify_sheet(Path(sheet_file), sheet, Path(options.corpus),
-                                        include_proposed=options.include_proposed)
+            verification = verify_sheet(
+                Path(sheet_file),
+                sheet,
+                Path(options.corpus),
+                include_proposed=options.include_proposed,
+            )
         # DATA/factsheets/<cc>.yaml → editions go in DATA/editions/<cc>/.
-        record = (getattr(options, "record_edition", True) and not options.include_proposed
-                  and not readiness(sheet))
-        edition = plan_edition(sheet, Path(sheet_file).resolve().parent.parent,
-                               resolve_date(options).isoformat(),
-                               include_proposed=options.include_proposed, record=record)
-        written = write_briefing(sheet, Path(out_dir), formats, options,
-                                 verification=verification, edition=edition)
+        record = (
+            getattr(options, "record_edition", True)
+            and not options.include_proposed
+            and not readiness(sheet)
+        )
+        edition = plan_edition(
+            sheet,
+            Path(sheet_file).resolve().parent.parent,
+            resolve_date(options).isoformat(),
+            include_proposed=options.include_proposed,
+            record=record,
+        )
+        written = write_briefing(
+            sheet, Path(out_dir), formats, options, verification=verification, edition=edition
+        )
         record_edition(edition)
     except BriefgenError as exc:
         return BuildResult(
@@ -127,7 +139,6 @@ def count_pages(pdf: Path) -> int | None:
         return len(PdfReader(str(pdf)).pages)
     except Exception:  # counting is informative only
         return None
-
 
 
 def build_many(

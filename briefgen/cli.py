@@ -219,9 +219,7 @@ max_doc_option = click.option(
     type=click.Path(path_type=Path),
     help="Check every shown quote against this corpus first; refuse on a mismatch.",
 )
-@click.option(
-    "--strict", is_flag=True, help="Fail (exit 1) on any warning, e.g. a DRAFT briefing."
-)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning, e.g. a DRAFT briefing.")
 @click.option(
     "--edition/--no-edition",
     "record_edition",
@@ -489,7 +487,11 @@ def extract(
     from briefgen import pipeline
 
     options = pipeline.RunOptions(
-        power=power, region=region, max_doc_mb=max_doc_mb, jobs=jobs, engine=engine,
+        power=power,
+        region=region,
+        max_doc_mb=max_doc_mb,
+        jobs=jobs,
+        engine=engine,
         scheduler=scheduler,
     )
     result = pipeline.run(corpus, options)
@@ -551,7 +553,11 @@ def update(
 
     codes = _countries(countries) if countries else None
     options = pipeline.RunOptions(
-        power=power, region=region, max_doc_mb=max_doc_mb, jobs=jobs, engine=engine,
+        power=power,
+        region=region,
+        max_doc_mb=max_doc_mb,
+        jobs=jobs,
+        engine=engine,
         scheduler=scheduler,
     )
     changes = pipeline.update(corpus, data_dir, options, countries=codes, dry_run=dry_run)
@@ -592,8 +598,18 @@ def lexicons_list(fmt: str) -> None:
 
     files = available()
     if fmt == "json":
-        _echo_json([{"kind": f.kind, "name": f.name, "path": str(f.path),
-                     "folder": str(f.folder), "shadowed": f.shadowed} for f in files])
+        _echo_json(
+            [
+                {
+                    "kind": f.kind,
+                    "name": f.name,
+                    "path": str(f.path),
+                    "folder": str(f.folder),
+                    "shadowed": f.shadowed,
+                }
+                for f in files
+            ]
+        )
         return
     width = max((len(f.name) for f in files), default=4)
     for f in files:

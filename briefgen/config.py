@@ -61,7 +61,6 @@ COMMAND_OPTIONS = {
 }
 
 
-
 def default_jobs() -> int:
     """The CPUs this process may use (the default of every ``--jobs``)."""
     try:
@@ -134,8 +133,9 @@ def load_config(start: Path | None = None) -> Config:
         if key == "lexicons":
             if not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{path}: lexicons = {value!r}; use a list of folder names")
-            value = [v if Path(v).is_absolute() else str((path.parent / v).resolve())
-                     for v in value]
+            value = [
+                v if Path(v).is_absolute() else str((path.parent / v).resolve()) for v in value
+            ]
         if key in ("corpus", "data", "out", "templates") and value is not None:
             value = str((path.parent / value).resolve()) if not Path(value).is_absolute() else value
         values[key] = value

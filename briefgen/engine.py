@@ -92,8 +92,9 @@ def _init_worker(power: str, region: str, languages: tuple[str, ...] = ("en",)) 
         matchers_for(load_lexicon(power, region, language))
 
 
-def extract_batch(docs: list[Document], power: str, region: str
-                  ) -> list[tuple[list[Fact], str | None]]:
+def extract_batch(
+    docs: list[Document], power: str, region: str
+) -> list[tuple[list[Fact], str | None]]:
     """Extract each document of a batch (runs in a worker).
 
     RETURNS (list[tuple[list[Fact], str | None]]): per document, its facts and None, or no
@@ -146,8 +147,9 @@ class _PoolRunner:
             # Forked workers inherit the pipeline built here: none of them spends the ~1 s
             # (spaCy import, lexicon, matchers) building its own.
             _init_worker(power, region)
-        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                        initargs=(power, region))
+        self.pool = ProcessPoolExecutor(
+            max_workers=jobs, initializer=_init_worker, initargs=(power, region)
+        )
 
     def submit(self, docs: list[Document]) -> Any:
         return self.pool.submit(extract_batch, docs, self.power, self.region)
@@ -166,13 +168,16 @@ class _DaskRunner:
     """Tasks on a dask.distributed cluster: the client given, the scheduler at an address,
     or a LocalCluster of ``jobs`` single-threaded worker processes."""
 
-    def __init__(self, jobs: int, power: str, region: str, scheduler: str | None,
-                 client: Any = None) -> None:
+    def __init__(
+        self, jobs: int, power: str, region: str, scheduler: str | None, client: Any = None
+    ) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
-            raise UsageError("--engine dask needs dask.distributed: pip install "
-                             "'briefgen[dask]' (or use --engine local)") from exc
+            raise UsageError(
+                "--engine dask needs dask.distributed: pip install "
+                "'briefgen[dask]' (or use --engine local)"
+            ) from exc
         self.power, self.region = power, region
         self._own: list[Any] = []
         if client is None:
@@ -180,13 +185,16 @@ class _DaskRunner:
                 try:
                     client = Client(scheduler, timeout="30s")
                 except (OSError, TimeoutError) as exc:
-                    raise UsageError(f"--scheduler {scheduler}: cannot reach the dask "
-                                     f"scheduler ({exc}); check the address") from exc
+                    raise UsageError(
+                        f"--scheduler {scheduler}: cannot reach the dask "
+                        f"scheduler ({exc}); check the address"
+                    ) from exc
             else:
                 # ":0": any free port (None still binds the scheduler's HTTP server to
                 # 8787, and fails when another cluster holds it)
-                cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0")
+                cluster = LocalCluster(
+                    n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0"
+                )
                 client = Client(cluster)
                 self._own.append(cluster)
             self._own.insert(0, client)
@@ -208,9 +216,7 @@ class _DaskRunner:
             thing.close()
 
 
-
-def _runner(engine: str, jobs: int, power: str, region: str, scheduler: str | None,
-            client: Any):
+def _runner(engine: str, jobs: int, power: str, region: str, scheduler: str | None, client: Any):
     if engine == "dask":
         return _DaskRunner(jobs, power, region, scheduler, client)
     return _InlineRunner(power, region) if jobs == 1 else _PoolRunner(jobs, power, region)
@@ -249,8 +255,14 @@ class _Entry:
 
     __slots__ = ("doc", "key", "facts", "task", "index")
 
-    def __init__(self, doc: Document, key: str, facts: list[Fact] | None,
-                 task: _Task | None = None, index: int = 0) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        key: str,
+        facts: list[Fact] | None,
+        task: _Task | None = None,
+        index: int = 0,
+    ) -> None:
         self.doc, self.key, self.facts, self.task, self.index = doc, key, facts, task, index
 
 
@@ -303,8 +315,9 @@ def iter_extraction(
     directory = resolve_cache_dir(cache_dir)
     cache = open_fact_cache(directory, power, region)
     limits = {} if max_doc_mb is None else {"max_doc_mb": max_doc_mb}
-    documents = iter_corpus(corpus, cache_dir=directory if directory is not None else False,
-                            **limits)
+    documents = iter_corpus(
+        corpus, cache_dir=directory if directory is not None else False, **limits
+    )
     runner: Any = None  # the engine's workers, started for the first full task
     inline: Any = None  # this process, for part-filled tasks before any workers exist
     pending: deque[_Entry] = deque()
@@ -356,8 +369,11 @@ def iter_extraction(
             stats.extracted += 1
             if error is not None:
                 stats.failed += 1
-                log.warning("%s: extraction failed (%s); no facts from it, please report it",
-                            doc.path or doc.id, error)
+                log.warning(
+                    "%s: extraction failed (%s); no facts from it, please report it",
+                    doc.path or doc.id,
+                    error,
+                )
             elif cache is not None:
                 cache.put(entry.key, facts)
             result = DocumentResult(doc, facts, error=error)
@@ -437,10 +453,19 @@ def run_extraction(
     """
     stats = ExtractionStats()
     rows: list[tuple[str, dict[str, Any], DocumentResult]] = []
-    for result in iter_extraction(corpus, jobs=jobs, engine=engine, scheduler=scheduler,
-                                  power=power, region=region, cache_dir=cache_dir,
-                                  client=client, stats=stats, batch_size=batch_size,
-                                  max_doc_mb=max_doc_mb):
+    for result in iter_extraction(
+        corpus,
+        jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
+        power=power,
+        region=region,
+        cache_dir=cache_dir,
+        client=client,
+        stats=stats,
+        batch_size=batch_size,
+        max_doc_mb=max_doc_mb,
+    ):
         if progress is not None:
             progress(result)
         summary = result.document.summary()  # before the text goes: it counts the chars

@@ -48,8 +48,11 @@ def extractor_version() -> str:
     file and the spaCy version. Computed once per process."""
     package = Path(str(resources.files("briefgen")))
     files = sorted(
-        [*package.joinpath("extract").rglob("*.py"), package / "models.py",
-         *package.joinpath("lexicons").rglob("*.yaml")]
+        [
+            *package.joinpath("extract").rglob("*.py"),
+            package / "models.py",
+            *package.joinpath("lexicons").rglob("*.yaml"),
+        ]
     )
     digest = hashlib.sha256(spacy.__version__.encode())
     for path in files:
@@ -113,11 +116,13 @@ class FactCache:
         keys = list(dict.fromkeys(keys))
         found: dict[str, list[Fact]] = {}
         for i in range(0, len(keys), CHUNK):
-            chunk = keys[i:i + CHUNK]
+            chunk = keys[i : i + CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
                 f"SELECT key, facts FROM facts WHERE version = ? AND power = ? AND region = ? "
-                f"AND key IN ({marks})", (self.version, self.power, self.region, *chunk))
+                f"AND key IN ({marks})",
+                (self.version, self.power, self.region, *chunk),
+            )
             for key, blob in rows:
                 try:
                     found[key] = [Fact.from_row(r) for r in json.loads(blob)]
@@ -127,8 +132,7 @@ class FactCache:
 
     def put(self, key: str, facts: list[Fact]) -> None:
         """Queue one document's facts for the next ``flush``."""
-        blob = json.dumps([f.to_row() for f in facts], ensure_ascii=False,
-                          separators=(",", ":"))
+        blob = json.dumps([f.to_row() for f in facts], ensure_ascii=False, separators=(",", ":"))
         self._pending.append((key, self.version, self.power, self.region, blob))
 
     def flush(self) -> None:
@@ -137,8 +141,9 @@ class FactCache:
             return
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)",
-                                self._pending)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", self._pending
+            )
         self._pending.clear()
 
     def prune(self) -> int:
@@ -146,8 +151,10 @@ class FactCache:
         never be read again). RETURNS (int): rows deleted."""
         self.flush()
         with self.db:
-            cur = self.db.execute("DELETE FROM facts WHERE power = ? AND region = ? AND "
-                                  "version != ?", (self.power, self.region, self.version))
+            cur = self.db.execute(
+                "DELETE FROM facts WHERE power = ? AND region = ? AND version != ?",
+                (self.power, self.region, self.version),
+            )
         return cur.rowcount
 
 

@@ -351,11 +351,21 @@ def check_sheets(paths: Iterable[Path], texts: dict[str, str] | None = None) -> 
         tree = read_tree(path)
         found = validate_tree(tree, path)
         if "power" not in tree:  # it would render as the default power's
-            found.append(Finding(path, 1, "power", "missing: the sheet does not say whose "
-                                 "engagement it records; add e.g. `power: Russia`"))
+            found.append(
+                Finding(
+                    path,
+                    1,
+                    "power",
+                    "missing: the sheet does not say whose "
+                    "engagement it records; add e.g. `power: Russia`",
+                )
+            )
         if "region" not in tree:
-            log.warning("%s: no region recorded; add e.g. `region: latin_america` (the next "
-                        "update writes it)", path)
+            log.warning(
+                "%s: no region recorded; add e.g. `region: latin_america` (the next "
+                "update writes it)",
+                path,
+            )
         if not found and texts is not None:
             found = check_quotes(tree, path, texts)
         findings.extend(found)
@@ -678,4 +688,3 @@ def update_sheets(
                 save_tree(path, tree)
             results.append(changes)
         return results
-

@@ -73,10 +73,35 @@ DISAGREEMENT_LABELS = {
     "reported_dispute": "Reported dispute",
     "assessment_conflict": "Conflicting assessments",
 }
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                "ten", "eleven", "twelve")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+NUMBER_WORDS = (
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
 
 #: Events above which a PDF is refused unless RenderOptions.max_events (--max-events)
 #: allows more: WeasyPrint took 27 s and 540 MB for 800 events here, growing linearly.
@@ -140,8 +165,10 @@ def _source_epoch() -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise RenderError(f"SOURCE_DATE_EPOCH={value!r}: not a whole number of seconds; "
-                          "set it to a Unix timestamp or unset it") from None
+        raise RenderError(
+            f"SOURCE_DATE_EPOCH={value!r}: not a whole number of seconds; "
+            "set it to a Unix timestamp or unset it"
+        ) from None
 
 
 def resolve_timestamp(options: RenderOptions) -> datetime:
@@ -150,8 +177,9 @@ def resolve_timestamp(options: RenderOptions) -> datetime:
     if epoch is not None:
         return datetime.fromtimestamp(epoch, UTC)
     if options.generated is not None:
-        return datetime(options.generated.year, options.generated.month,
-                        options.generated.day, tzinfo=UTC)
+        return datetime(
+            options.generated.year, options.generated.month, options.generated.day, tzinfo=UTC
+        )
     return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -163,7 +191,7 @@ def resolve_date(options: RenderOptions) -> date:
 
 
 def parse_partial_date(value: str | None) -> tuple[int, int | None, int | None] | None:
-    """"2024-03-05" → (2024, 3, 5); "2024-03" → (2024, 3, None); junk or None → None."""
+    """ "2024-03-05" → (2024, 3, 5); "2024-03" → (2024, 3, None); junk or None → None."""
     if not value or not isinstance(value, str):
         return None
     value = value.strip()
@@ -314,19 +342,29 @@ class _Citations:
         number = self.numbers.setdefault(quote.doc, len(self.numbers) + 1)
         source = self.sheet.sources.get(quote.doc)
         href, _text = safe_link(source.url if source else None)
-        return {"number": number, "href": "#" + self.anchor("src", quote.doc),
-                "doc": quote.doc, "start": quote.start, "end": quote.end, "text": quote.text,
-                "paragraph": self.paragraphs.get((quote.doc, quote.start)),
-                "url": href, "host": urlsplit(href).hostname if href else None}
+        return {
+            "number": number,
+            "href": "#" + self.anchor("src", quote.doc),
+            "doc": quote.doc,
+            "start": quote.start,
+            "end": quote.end,
+            "text": quote.text,
+            "paragraph": self.paragraphs.get((quote.doc, quote.start)),
+            "url": href,
+            "host": urlsplit(href).hostname if href else None,
+        }
 
     def sources(self) -> list[dict[str, Any]]:
         entries = []
         for doc, number in sorted(self.numbers.items(), key=lambda kv: kv[1]):
             source = self.sheet.sources.get(doc)
             if source is None:
-                log.warning("%s: cited document %s has no entry under sources; listing it "
-                            "by id (run `briefgen update` to refresh the fact sheet)",
-                            self.sheet.country, doc)
+                log.warning(
+                    "%s: cited document %s has no entry under sources; listing it "
+                    "by id (run `briefgen update` to refresh the fact sheet)",
+                    self.sheet.country,
+                    doc,
+                )
                 source = Source(doc=doc)
             entries.append(_source_entry(source, number, self.anchor("src", doc)))
         return entries
@@ -351,8 +389,12 @@ def display_quote(text: str) -> str:
     (‘…’). The stored quote stays verbatim: only the display changes.
     """
     shown = " ".join(text.split())
-    while len(shown) >= 2 and shown[0] in QUOTE_PAIRS and shown[-1] == QUOTE_PAIRS[shown[0]] \
-            and _balanced(shown[1:-1], shown[0], shown[-1]):
+    while (
+        len(shown) >= 2
+        and shown[0] in QUOTE_PAIRS
+        and shown[-1] == QUOTE_PAIRS[shown[0]]
+        and _balanced(shown[1:-1], shown[0], shown[-1])
+    ):
         shown = shown[1:-1].strip()
     if shown.count('"') % 2 == 1:  # a straight mark whose partner lies outside the span
         if shown.startswith('"'):
@@ -365,8 +407,10 @@ def display_quote(text: str) -> str:
         shown = shown[:-1].rstrip()
     if shown.count('"') % 2 == 0:
         parts = shown.split('"')
-        shown = "".join(part + ("" if i == len(parts) - 1 else "\u2018\u2019"[i % 2])
-                        for i, part in enumerate(parts))
+        shown = "".join(
+            part + ("" if i == len(parts) - 1 else "\u2018\u2019"[i % 2])
+            for i, part in enumerate(parts)
+        )
     return shown.replace("\u201c", "\u2018").replace("\u201d", "\u2019")
 
 
@@ -382,14 +426,22 @@ def _evidence(quotes: Iterable[Quote], cites: _Citations) -> list[dict[str, Any]
         text = display_quote(quote.text)
         group = groups.get(text)
         if group is None:
-            groups[text] = {"text": text, "count": 1, "cites": [cite], "doc": quote.doc,
-                            "start": quote.start, "end": quote.end,
-                            "offsets": [f"{quote.doc}:{quote.start}-{quote.end}"]}
+            groups[text] = {
+                "text": text,
+                "count": 1,
+                "cites": [cite],
+                "doc": quote.doc,
+                "start": quote.start,
+                "end": quote.end,
+                "offsets": [f"{quote.doc}:{quote.start}-{quote.end}"],
+            }
             continue
         group["count"] += 1
         group["offsets"].append(f"{quote.doc}:{quote.start}-{quote.end}")
-        if not any(c["number"] == cite["number"] and c["paragraph"] == cite["paragraph"]
-                   for c in group["cites"]):
+        if not any(
+            c["number"] == cite["number"] and c["paragraph"] == cite["paragraph"]
+            for c in group["cites"]
+        ):
             group["cites"].append(cite)
     for group in groups.values():
         group["offsets"] = " ".join(group["offsets"])
@@ -417,8 +469,9 @@ def _source_entry(source: Source, number: int, anchor: str) -> dict[str, Any]:
     }
 
 
-def _event_context(event: Event, cites: _Citations, anchor,
-                   sources: dict[str, Source]) -> dict[str, Any]:
+def _event_context(
+    event: Event, cites: _Citations, anchor, sources: dict[str, Source]
+) -> dict[str, Any]:
     if event.date_range:
         when = format_range(*event.date_range)
     else:
@@ -427,8 +480,11 @@ def _event_context(event: Event, cites: _Citations, anchor,
     reliability = (event.reliability or "F").upper()
     undated = _event_start(event) is None
     # An undated event happened no later than its earliest report: show that date.
-    reported = [sources[q.doc].published for q in event.evidence
-                if q.doc in sources and parse_partial_date(sources[q.doc].published)]
+    reported = [
+        sources[q.doc].published
+        for q in event.evidence
+        if q.doc in sources and parse_partial_date(sources[q.doc].published)
+    ]
     return {
         "id": anchor("event", event.id),
         "event_id": event.id,
@@ -437,18 +493,18 @@ def _event_context(event: Event, cites: _Citations, anchor,
         "date": when,
         "iso_date": _event_start(event),
         "undated": undated,
-        "reported": format_date(min(reported, key=_sort_key)) if undated and reported
-        else None,
+        "reported": format_date(min(reported, key=_sort_key)) if undated and reported else None,
         "summary": event.summary,
         "actors": list(event.actors),
         "notes": event.notes,
         "confidence": event.confidence,
         "unreviewed": event.status == "proposed",
         "grade": f"{reliability}{credibility}",
-        "grade_words": (f"source {RELIABILITY_WORDS.get(reliability, 'not graded')}; "
-                        f"information {CREDIBILITY_WORDS.get(credibility, 'not graded')}"),
-        "grade_class": ("strong" if credibility <= 2 else "fair" if credibility == 3
-                        else "weak"),
+        "grade_words": (
+            f"source {RELIABILITY_WORDS.get(reliability, 'not graded')}; "
+            f"information {CREDIBILITY_WORDS.get(credibility, 'not graded')}"
+        ),
+        "grade_class": ("strong" if credibility <= 2 else "fair" if credibility == 3 else "weak"),
         "sources": event.sources,
         "publishers": event.publishers,
         "evidence": _evidence(event.evidence, cites),
@@ -470,11 +526,13 @@ def readiness(sheet: FactSheet, include_proposed: bool = False) -> list[str]:
     return missing
 
 
-def _cutoff(events: list[Event], sources: list[dict[str, Any]],
-            sheet: FactSheet) -> dict[str, Any]:
+def _cutoff(events: list[Event], sources: list[dict[str, Any]], sheet: FactSheet) -> dict[str, Any]:
     """The information cut-off: the latest source date and the latest event date."""
-    published = [sheet.sources[s["doc"]].published for s in sources if s["doc"] in
-                 sheet.sources and parse_partial_date(sheet.sources[s["doc"]].published)]
+    published = [
+        sheet.sources[s["doc"]].published
+        for s in sources
+        if s["doc"] in sheet.sources and parse_partial_date(sheet.sources[s["doc"]].published)
+    ]
     ends = [e.date_range[1] if e.date_range else e.date for e in events]
     ends = [d for d in ends if parse_partial_date(d)]
     return {
@@ -486,8 +544,7 @@ def _cutoff(events: list[Event], sources: list[dict[str, Any]],
 
 def _overview(events: list[Event]) -> dict[str, Any]:
     """Counts, time span and main actors of one category, for its opening sentence."""
-    dated = sorted((e for e in events if _event_start(e)), key=lambda e: _sort_key(
-        _event_start(e)))
+    dated = sorted((e for e in events if _event_start(e)), key=lambda e: _sort_key(_event_start(e)))
     ends = [e.date_range[1] if e.date_range else e.date for e in dated]
     actors = Counter(a for e in events for a in dict.fromkeys(e.actors))
     docs = {q.doc for e in events for q in e.evidence}
@@ -498,8 +555,9 @@ def _overview(events: list[Event]) -> dict[str, Any]:
         "first": format_date(_event_start(dated[0])) if dated else None,
         "last": format_date(max(ends, key=_sort_key)) if dated else None,
         # "on 9 March 2023" but "in March 2023" when the only date is one day.
-        "preposition": "on" if dated and (parse_partial_date(_event_start(dated[0])) or
-                                          (0, None, None))[2] else "in",
+        "preposition": "on"
+        if dated and (parse_partial_date(_event_start(dated[0])) or (0, None, None))[2]
+        else "in",
         "undated": len(events) - len(dated),
         "actors": [{"name": name, "count": n} for name, n in actors.most_common(3)],
         "unreviewed": sum(e.status == "proposed" for e in events),
@@ -530,8 +588,9 @@ def _timeline(events: list[Event], anchor) -> dict[str, Any] | None:
         return round(TL_LABEL + (year - first) / span * plot, 1)
 
     step = 1 if span <= 12 else 2 if span <= 24 else 5
-    ticks = [{"x": x(y), "label": str(y)} for y in range(first, last + 1)
-             if (y - first) % step == 0]
+    ticks = [
+        {"x": x(y), "label": str(y)} for y in range(first, last + 1) if (y - first) % step == 0
+    ]
     lanes = []
     for index, category in enumerate(CATEGORIES):
         y = TL_TOP + index * TL_LANE + TL_LANE / 2
@@ -540,29 +599,51 @@ def _timeline(events: list[Event], anchor) -> dict[str, Any] | None:
             if event.category != category:
                 continue
             precise = parse_partial_date(_event_start(event))
-            lane_marks.append({
-                "x": x(start), "x2": x(end) if end else None, "y": y,
-                "href": "#" + anchor("event", event.id),
-                "label": f"{format_date(_event_start(event))}: {event.title}",
-                "approximate": precise is not None and precise[1] is None,
-                "unreviewed": event.status == "proposed",
-            })
+            lane_marks.append(
+                {
+                    "x": x(start),
+                    "x2": x(end) if end else None,
+                    "y": y,
+                    "href": "#" + anchor("event", event.id),
+                    "label": f"{format_date(_event_start(event))}: {event.title}",
+                    "approximate": precise is not None and precise[1] is None,
+                    "unreviewed": event.status == "proposed",
+                }
+            )
         count = sum(1 for e, _s, _e in marks if e.category == category)
-        lanes.append({"category": category, "label": CATEGORY_LABELS[category], "y": y,
-                      "count": count, "marks": lane_marks, "index": index})
+        lanes.append(
+            {
+                "category": category,
+                "label": CATEGORY_LABELS[category],
+                "y": y,
+                "count": count,
+                "marks": lane_marks,
+                "index": index,
+            }
+        )
     height = TL_TOP + len(lanes) * TL_LANE + TL_AXIS
-    return {"width": TL_WIDTH, "height": height, "label_width": TL_LABEL,
-            "axis_y": TL_TOP + len(lanes) * TL_LANE, "plot_end": TL_WIDTH - 12,
-            "ticks": ticks, "lanes": lanes, "first": first, "last": last,
-            "undated": len(events) - len(marks)}
+    return {
+        "width": TL_WIDTH,
+        "height": height,
+        "label_width": TL_LABEL,
+        "axis_y": TL_TOP + len(lanes) * TL_LANE,
+        "plot_end": TL_WIDTH - 12,
+        "ticks": ticks,
+        "lanes": lanes,
+        "first": first,
+        "last": last,
+        "undated": len(events) - len(marks),
+    }
 
 
 def _locator_map(country: str, events: list[Event]) -> dict[str, Any] | None:
     """The locator map's geometry (briefgen.maps), or None when no shapes are installed."""
     from briefgen.maps import locator_map
 
-    texts = [(e.title, " ".join([e.title, e.summary or "", *(q.text for q in e.evidence)]))
-             for e in events]
+    texts = [
+        (e.title, " ".join([e.title, e.summary or "", *(q.text for q in e.evidence)]))
+        for e in events
+    ]
     try:
         return locator_map(country, texts)
     except Exception as exc:  # a map is an aid: a broken shape file must not stop a build
@@ -570,23 +651,38 @@ def _locator_map(country: str, events: list[Event]) -> dict[str, Any] | None:
         return None
 
 
-def _link_changes(edition: dict[str, Any], anchor, event_ids: set[str],
-                  disagreement_anchors: set[str]) -> dict[str, Any]:
+def _link_changes(
+    edition: dict[str, Any], anchor, event_ids: set[str], disagreement_anchors: set[str]
+) -> dict[str, Any]:
     """The edition's changes with links to the events and disagreements still shown."""
     changes = dict(edition["changes"])
     for key in ("new_events", "changed_events", "withdrawn_events"):
-        changes[key] = [{**e, "href": "#" + anchor("event", e["id"]) if e["id"] in event_ids
-                         else None} for e in changes[key]]
+        changes[key] = [
+            {**e, "href": "#" + anchor("event", e["id"]) if e["id"] in event_ids else None}
+            for e in changes[key]
+        ]
     for key in ("new_disagreements", "resolved_disagreements"):
-        changes[key] = [{**d, "href": "#" + anchor("disagreement", d["id"])
-                         if anchor("disagreement", d["id"]) in disagreement_anchors else None}
-                        for d in changes[key]]
+        changes[key] = [
+            {
+                **d,
+                "href": "#" + anchor("disagreement", d["id"])
+                if anchor("disagreement", d["id"]) in disagreement_anchors
+                else None,
+            }
+            for d in changes[key]
+        ]
     return {k: v for k, v in edition.items() if not k.startswith("_")} | {"changes": changes}
 
 
-def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = False,
-                  medium: str = "screen", verification: Any = None,
-                  edition: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_context(
+    sheet: FactSheet,
+    options: RenderOptions,
+    *,
+    fragment: bool = False,
+    medium: str = "screen",
+    verification: Any = None,
+    edition: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Everything the templates need, already filtered, numbered and formatted.
 
     sheet (FactSheet): the reviewed fact sheet.
@@ -607,8 +703,12 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
     statuses = shown_statuses(options)
     for event in sheet.events:
         if event.category not in CATEGORIES and event.status in statuses:
-            log.warning("%s: event %s has unknown category %r; it is left out of the briefing",
-                        sheet.country, event.id, event.category)
+            log.warning(
+                "%s: event %s has unknown category %r; it is left out of the briefing",
+                sheet.country,
+                event.id,
+                event.category,
+            )
     shown = [e for e in sheet.shown_events(options.include_proposed) if e.category in CATEGORIES]
     shown.sort(key=lambda e: (_sort_key(_event_start(e)), e.title))
     shown_ids = {id(e) for e in shown}  # identity: comparing dataclasses is O(fields)
@@ -616,43 +716,57 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
     cites = _Citations(sheet, anchor, getattr(verification, "paragraphs", None))
     sections = []
     for category in CATEGORIES:
-        events = [_event_context(e, cites, anchor, sheet.sources)
-                  for e in shown if e.category == category]
-        sections.append({
-            "category": category,
-            "title": CATEGORY_LABELS[category],
-            "id": anchor("section", category),
-            "overview": _overview([e for e in shown if e.category == category]),
-            "events": events,
-            "dated_events": [e for e in events if not e["undated"]],
-            "undated_events": [e for e in events if e["undated"]],
-        })
+        events = [
+            _event_context(e, cites, anchor, sheet.sources) for e in shown if e.category == category
+        ]
+        sections.append(
+            {
+                "category": category,
+                "title": CATEGORY_LABELS[category],
+                "id": anchor("section", category),
+                "overview": _overview([e for e in shown if e.category == category]),
+                "events": events,
+                "dated_events": [e for e in events if not e["undated"]],
+                "undated_events": [e for e in events if e["undated"]],
+            }
+        )
     disagreements = []
     for item in sheet.disagreements:
         if item.status not in statuses:
             continue
-        disagreements.append({
-            "id": anchor("disagreement", item.id),
-            "topic": item.topic,
-            "kind": item.kind,
-            "kind_label": DISAGREEMENT_LABELS.get(item.kind, item.kind.replace("_", " ")),
-            "notes": item.notes,
-            "unreviewed": item.status == "proposed",
-            "claims": [{"position": c.position, "quote": _evidence([c.quote], cites)[0]}
-                       for c in item.claims],
-        })
+        disagreements.append(
+            {
+                "id": anchor("disagreement", item.id),
+                "topic": item.topic,
+                "kind": item.kind,
+                "kind_label": DISAGREEMENT_LABELS.get(item.kind, item.kind.replace("_", " ")),
+                "notes": item.notes,
+                "unreviewed": item.status == "proposed",
+                "claims": [
+                    {"position": c.position, "quote": _evidence([c.quote], cites)[0]}
+                    for c in item.claims
+                ],
+            }
+        )
     kinds = Counter(d["kind_label"] for d in disagreements)
     by_id = {e.id: e for e in shown}
-    judgments = [{
-        "text": k.text,
-        "confidence": (k.confidence or "").lower(),
-        "events": [{"href": "#" + anchor("event", i), "title": by_id[i].title}
-                   for i in k.events if i in by_id],
-    } for k in sheet.key_judgments]
+    judgments = [
+        {
+            "text": k.text,
+            "confidence": (k.confidence or "").lower(),
+            "events": [
+                {"href": "#" + anchor("event", i), "title": by_id[i].title}
+                for i in k.events
+                if i in by_id
+            ],
+        }
+        for k in sheet.key_judgments
+    ]
     sources = cites.sources()
     if edition and edition.get("changes"):
-        edition = _link_changes(edition, anchor, {e.id for e in shown},
-                                {d["id"] for d in disagreements})
+        edition = _link_changes(
+            edition, anchor, {e.id for e in shown}, {d["id"] for d in disagreements}
+        )
     stamp = resolve_timestamp(options)
     day = resolve_date(options)
     locator = _locator_map(sheet.country, shown)
@@ -662,58 +776,67 @@ def build_context(sheet: FactSheet, options: RenderOptions, *, fragment: bool = 
     missing = readiness(sheet, options.include_proposed)
     # Every string from the sheet (and the options) is cleaned in one place, here, so no
     # template has to remember to.
-    return clean_context({
-        "cc": cc,
-        "country_code": sheet.country.upper(),
-        "country": country,
-        "power": sheet.power,
-        "title": f"{country}: {sheet.power}\u2019s engagement",
-        "subject": (f"Country briefing on {sheet.power}\u2019s diplomatic, military and "
-                    f"energy engagement with {country}"),
-        "keywords": ", ".join([country, sheet.power, *CATEGORY_LABELS.values(),
-                               "country briefing"]),
-        "author": sheet.reviewer or "briefgen",
-        "generated": f"{day.day} {MONTHS[day.month - 1]} {day.year}",
-        "generated_iso": day.isoformat(),
-        "timestamp": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "reviewer": sheet.reviewer,
-        "reviewed": format_date(sheet.reviewed) if sheet.reviewed else None,
-        "handling": options.handling,
-        "draft": options.include_proposed or bool(missing),
-        "unreviewed_draft": options.include_proposed,
-        "missing": missing,
-        "cutoff": _cutoff(shown, sources, sheet),
-        "verification": {"checked": verification is not None,
-                         "quotes": getattr(verification, "quotes", 0),
-                         "documents": getattr(verification, "documents", 0)},
-        "edition": edition,
-        "fragment": fragment,
-        "medium": medium,
-        "content_policy": options.content_policy,
-        "page_size": "letter" if options.page_size.lower() == "letter" else "A4",
-        "h": {"title": heading_base, "section": heading_base + 1, "item": heading_base + 2},
-        "bottom_line": sheet.bottom_line,
-        "outlook": sheet.outlook,
-        "key_judgments": judgments,
-        "sections": sections,
-        "disagreements": disagreements,
-        "disagreement_summary": [{"label": k, "count": n} for k, n in sorted(kinds.items())],
-        "disagreement_section_id": anchor("section", "disagreements"),
-        "timeline": _timeline(shown, anchor),
-        "map": locator,
-        "sources": sources,
-        "reliability_counts": [{"grade": g, "count": reliability_counts[g],
-                                "words": RELIABILITY_WORDS[g]}
-                               for g in RELIABILITY_WORDS if reliability_counts[g]],
-        "uncited_sources": max(0, len(set(sheet.sources) - {s["doc"] for s in sources})),
-        "events_shown": len(shown),
-        "events_hidden": len(hidden),
-        "events_stale": sum(1 for e in sheet.events if e.stale),
-        "reliability_words": RELIABILITY_WORDS,
-        "credibility_words": CREDIBILITY_WORDS,
-        "version": __version__,
-        "extra": options.extra,
-    })
+    return clean_context(
+        {
+            "cc": cc,
+            "country_code": sheet.country.upper(),
+            "country": country,
+            "power": sheet.power,
+            "title": f"{country}: {sheet.power}\u2019s engagement",
+            "subject": (
+                f"Country briefing on {sheet.power}\u2019s diplomatic, military and "
+                f"energy engagement with {country}"
+            ),
+            "keywords": ", ".join(
+                [country, sheet.power, *CATEGORY_LABELS.values(), "country briefing"]
+            ),
+            "author": sheet.reviewer or "briefgen",
+            "generated": f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+            "generated_iso": day.isoformat(),
+            "timestamp": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "reviewer": sheet.reviewer,
+            "reviewed": format_date(sheet.reviewed) if sheet.reviewed else None,
+            "handling": options.handling,
+            "draft": options.include_proposed or bool(missing),
+            "unreviewed_draft": options.include_proposed,
+            "missing": missing,
+            "cutoff": _cutoff(shown, sources, sheet),
+            "verification": {
+                "checked": verification is not None,
+                "quotes": getattr(verification, "quotes", 0),
+                "documents": getattr(verification, "documents", 0),
+            },
+            "edition": edition,
+            "fragment": fragment,
+            "medium": medium,
+            "content_policy": options.content_policy,
+            "page_size": "letter" if options.page_size.lower() == "letter" else "A4",
+            "h": {"title": heading_base, "section": heading_base + 1, "item": heading_base + 2},
+            "bottom_line": sheet.bottom_line,
+            "outlook": sheet.outlook,
+            "key_judgments": judgments,
+            "sections": sections,
+            "disagreements": disagreements,
+            "disagreement_summary": [{"label": k, "count": n} for k, n in sorted(kinds.items())],
+            "disagreement_section_id": anchor("section", "disagreements"),
+            "timeline": _timeline(shown, anchor),
+            "map": locator,
+            "sources": sources,
+            "reliability_counts": [
+                {"grade": g, "count": reliability_counts[g], "words": RELIABILITY_WORDS[g]}
+                for g in RELIABILITY_WORDS
+                if reliability_counts[g]
+            ],
+            "uncited_sources": max(0, len(set(sheet.sources) - {s["doc"] for s in sources})),
+            "events_shown": len(shown),
+            "events_hidden": len(hidden),
+            "events_stale": sum(1 for e in sheet.events if e.stale),
+            "reliability_words": RELIABILITY_WORDS,
+            "credibility_words": CREDIBILITY_WORDS,
+            "version": __version__,
+            "extra": options.extra,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- Jinja
@@ -739,41 +862,62 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
     search = [str(default)]
     if templates_dir is not None:
         if not Path(templates_dir).is_dir():
-            raise RenderError(f"{templates_dir}: not a directory; pass --templates DIR "
-                              "holding your template overrides")
+            raise RenderError(
+                f"{templates_dir}: not a directory; pass --templates DIR "
+                "holding your template overrides"
+            )
         search.insert(0, str(templates_dir))
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(search),
-        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default))}, delimiter=":"),
-    ])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(search),
+            jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default))}, delimiter=":"),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["number_word"] = _number_word
     env.filters["plural"] = _plural
     env.filters["date"] = format_date
     return env
 
 
-def _render_template(sheet: FactSheet, options: RenderOptions, names: list[str],
-                     context: dict[str, Any]) -> str:
+def _render_template(
+    sheet: FactSheet, options: RenderOptions, names: list[str], context: dict[str, Any]
+) -> str:
     env = make_environment(options.templates_dir)
     try:
         template = env.select_template(names)
         return template.render(context)
     except jinja2.TemplateNotFound as exc:
-        raise RenderError(f"template {exc.name} not found in {options.templates_dir or ''} "
-                          f"or {default_templates_dir()}") from None
+        raise RenderError(
+            f"template {exc.name} not found in {options.templates_dir or ''} "
+            f"or {default_templates_dir()}"
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: "
-                          f"{exc.message}") from None
+        raise RenderError(
+            f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}"
+        ) from None
     except jinja2.UndefinedError as exc:
-        raise RenderError(f"{sheet.country.lower()} briefing: template uses an undefined "
-                          f"value ({exc.message}); fix the template or its override") from None
+        raise RenderError(
+            f"{sheet.country.lower()} briefing: template uses an undefined "
+            f"value ({exc.message}); fix the template or its override"
+        ) from None
 
 
-def render_html(sheet: FactSheet, options: RenderOptions | None = None, *,
-                fragment: bool = False, verification: Any = None,
-                edition: dict[str, Any] | None = None) -> str:
+def render_html(
+    sheet: FactSheet,
+    options: RenderOptions | None = None,
+    *,
+    fragment: bool = False,
+    verification: Any = None,
+    edition: dict[str, Any] | None = None,
+) -> str:
     """The briefing as HTML.
 
     sheet (FactSheet): the reviewed fact sheet.
@@ -786,10 +930,19 @@ def render_html(sheet: FactSheet, options: RenderOptions | None = None, *,
     """
     options = options or RenderOptions()
     cc = sheet.country.lower()
-    names = ([f"fragment-{cc}.html", "fragment.html"] if fragment
-             else [f"briefing-{cc}.html", "briefing.html"])
-    context = build_context(sheet, options, fragment=fragment, medium="screen",
-                            verification=verification, edition=edition)
+    names = (
+        [f"fragment-{cc}.html", "fragment.html"]
+        if fragment
+        else [f"briefing-{cc}.html", "briefing.html"]
+    )
+    context = build_context(
+        sheet,
+        options,
+        fragment=fragment,
+        medium="screen",
+        verification=verification,
+        edition=edition,
+    )
     return _render_template(sheet, options, names, context)
 
 
@@ -817,8 +970,13 @@ def _url_fetcher(allowed: list[Path]):
     return LocalOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-def layout_pdf(sheet: FactSheet, options: RenderOptions | None = None, *,
-               verification: Any = None, edition: dict[str, Any] | None = None):
+def layout_pdf(
+    sheet: FactSheet,
+    options: RenderOptions | None = None,
+    *,
+    verification: Any = None,
+    edition: dict[str, Any] | None = None,
+):
     """Typeset the briefing with WeasyPrint without writing it (tests inspect the pages).
 
     sheet (FactSheet): the reviewed fact sheet.
@@ -831,17 +989,22 @@ def layout_pdf(sheet: FactSheet, options: RenderOptions | None = None, *,
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango missing from the system
-        raise RenderError(f"PDF output needs WeasyPrint and Pango ({exc}); install the "
-                          "system packages listed in the README or use --format html") from None
+        raise RenderError(
+            f"PDF output needs WeasyPrint and Pango ({exc}); install the "
+            "system packages listed in the README or use --format html"
+        ) from None
     limit = options.max_events
     shown = len(sheet.shown_events(options.include_proposed))
     if limit and shown > limit:
-        raise RenderError(f"{sheet.country.lower()}: {shown} events is more than the {limit} a "
-                          "PDF holds by default (WeasyPrint's time and memory grow with each); "
-                          f"pass --max-events {shown} (or 0 for no limit), or use --format html")
+        raise RenderError(
+            f"{sheet.country.lower()}: {shown} events is more than the {limit} a "
+            "PDF holds by default (WeasyPrint's time and memory grow with each); "
+            f"pass --max-events {shown} (or 0 for no limit), or use --format html"
+        )
     cc = sheet.country.lower()
-    context = build_context(sheet, options, medium="pdf", verification=verification,
-                            edition=edition)
+    context = build_context(
+        sheet, options, medium="pdf", verification=verification, edition=edition
+    )
     html = _render_template(sheet, options, [f"briefing-{cc}.html", "briefing.html"], context)
     assets = Path(__file__).parent / "assets"
     allowed = [assets, default_templates_dir()]
@@ -852,8 +1015,13 @@ def layout_pdf(sheet: FactSheet, options: RenderOptions | None = None, *,
     return document.render(pdf_tags=True), html
 
 
-def render_pdf(sheet: FactSheet, options: RenderOptions | None = None, *,
-               verification: Any = None, edition: dict[str, Any] | None = None) -> bytes:
+def render_pdf(
+    sheet: FactSheet,
+    options: RenderOptions | None = None,
+    *,
+    verification: Any = None,
+    edition: dict[str, Any] | None = None,
+) -> bytes:
     """The briefing as a tagged PDF typeset by WeasyPrint from the standalone page's templates.
 
     sheet (FactSheet): the reviewed fact sheet.
@@ -870,9 +1038,15 @@ def render_pdf(sheet: FactSheet, options: RenderOptions | None = None, *,
 # --------------------------------------------------------------------------- files
 
 
-def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
-                   options: RenderOptions | None = None, *, verification: Any = None,
-                   edition: dict[str, Any] | None = None) -> dict[str, Path]:
+def write_briefing(
+    sheet: FactSheet,
+    out_dir: Path,
+    formats: Iterable[str],
+    options: RenderOptions | None = None,
+    *,
+    verification: Any = None,
+    edition: dict[str, Any] | None = None,
+) -> dict[str, Path]:
     """Render the requested formats and write them atomically into out_dir.
 
     sheet (FactSheet): the reviewed fact sheet.
@@ -894,20 +1068,28 @@ def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
     cc = str(sheet.country).lower()
     # The country code names the output files: never let it carry a path.
     if not re.fullmatch(r"[a-z]{2}", cc):
-        raise RenderError(f"country {sheet.country!r}: not a two-letter ISO code; fix the "
-                          "fact sheet's country field")
+        raise RenderError(
+            f"country {sheet.country!r}: not a two-letter ISO code; fix the "
+            "fact sheet's country field"
+        )
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise RenderError(f"{out_dir}: exists and is not a directory; pass --out DIR")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RenderError(f"{out_dir}: cannot create output directory ({exc.strerror}); "
-                          "pass --out DIR") from None
+        raise RenderError(
+            f"{out_dir}: cannot create output directory ({exc.strerror}); pass --out DIR"
+        ) from None
     missing = readiness(sheet, options.include_proposed)
     if missing:
-        log.warning("%s: briefing marked DRAFT (%s); write them in its fact sheet "
-                    "(data/factsheets/%s.yaml)", cc, ", ".join(missing), cc)
+        log.warning(
+            "%s: briefing marked DRAFT (%s); write them in its fact sheet "
+            "(data/factsheets/%s.yaml)",
+            cc,
+            ", ".join(missing),
+            cc,
+        )
     extra = {"verification": verification, "edition": edition}
     # Render everything before writing anything, so a failure leaves no half-set behind.
     rendered: dict[str, tuple[Path, bytes]] = {}
@@ -915,12 +1097,15 @@ def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
         if fmt == "pdf":
             rendered[fmt] = (out_dir / f"{cc}.pdf", render_pdf(sheet, options, **extra))
         elif fmt == "html":
-            rendered[fmt] = (out_dir / f"{cc}.html",
-                             render_html(sheet, options, **extra).encode("utf-8"))
+            rendered[fmt] = (
+                out_dir / f"{cc}.html",
+                render_html(sheet, options, **extra).encode("utf-8"),
+            )
         else:
-            rendered[fmt] = (out_dir / f"{cc}.fragment.html",
-                             render_html(sheet, options, fragment=True,
-                                         **extra).encode("utf-8"))
+            rendered[fmt] = (
+                out_dir / f"{cc}.fragment.html",
+                render_html(sheet, options, fragment=True, **extra).encode("utf-8"),
+            )
     written = {}
     for fmt, (target, data) in rendered.items():
         try:
@@ -934,8 +1119,9 @@ def write_briefing(sheet: FactSheet, out_dir: Path, formats: Iterable[str],
 # --------------------------------------------------------------------------- index
 
 
-def render_index(results: Iterable[Any], options: RenderOptions | None = None,
-                 power: str = DEFAULT_POWER_NAME) -> str:
+def render_index(
+    results: Iterable[Any], options: RenderOptions | None = None, power: str = DEFAULT_POWER_NAME
+) -> str:
     """The landing page listing briefings (results of briefgen.batch.build_many).
 
     RETURNS (str): a self-contained HTML page linking each country's HTML and PDF.
@@ -945,18 +1131,37 @@ def render_index(results: Iterable[Any], options: RenderOptions | None = None,
     rows = []
     for r in sorted(results, key=lambda r: country_name(r.country)):
         links = [(labels[fmt], Path(path).name) for fmt, path in r.paths.items()]
-        rows.append({"name": country_name(r.country), "ok": r.ok, "links": links,
-                     "counts": r.counts, "pages": r.pages, "reviewed": format_date(r.reviewed)
-                     if r.reviewed else None, "error": r.error})
-    context = clean_context({"rows": rows, "power": power, "handling": options.handling,
-                             "generated": format_date(resolve_date(options).isoformat()),
-                             "version": __version__, "extra": options.extra})
+        rows.append(
+            {
+                "name": country_name(r.country),
+                "ok": r.ok,
+                "links": links,
+                "counts": r.counts,
+                "pages": r.pages,
+                "reviewed": format_date(r.reviewed) if r.reviewed else None,
+                "error": r.error,
+            }
+        )
+    context = clean_context(
+        {
+            "rows": rows,
+            "power": power,
+            "handling": options.handling,
+            "generated": format_date(resolve_date(options).isoformat()),
+            "version": __version__,
+            "extra": options.extra,
+        }
+    )
     env = make_environment(options.templates_dir)
     return env.select_template(["index.html"]).render(context)
 
 
-def write_index(results: Iterable[Any], out_dir: Path, options: RenderOptions | None = None,
-                power: str = DEFAULT_POWER_NAME) -> Path:
+def write_index(
+    results: Iterable[Any],
+    out_dir: Path,
+    options: RenderOptions | None = None,
+    power: str = DEFAULT_POWER_NAME,
+) -> Path:
     """Write OUT/index.html atomically. RETURNS the path written."""
     target = Path(out_dir) / "index.html"
     html = render_index(results, options, power).encode("utf-8")

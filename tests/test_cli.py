@@ -218,8 +218,17 @@ def test_cli_update_check_and_draft_build_on_an_invented_corpus(tmp_path):
     page = (out / f"{cc}.html").read_text()
     assert "DRAFT — not ready for release" in page and "no bottom line" in page
     assert "DRAFT — not reviewed" not in page
-    draft = invoke("build", cc, "--format", "html", "--include-proposed", "--data", str(data),
-                   "--out", str(out))
+    draft = invoke(
+        "build",
+        cc,
+        "--format",
+        "html",
+        "--include-proposed",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+    )
     assert draft.exit_code == 0, draft.output
     assert "DRAFT — not reviewed" in (out / f"{cc}.html").read_text()
 

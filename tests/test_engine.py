@@ -21,17 +21,17 @@ from briefgen.models import Document, Fact, Quote
 # Invented articles (no real event); each names the power and a country of the region.
 ARTICLES = {
     "a_andes": "Moscow and Lima\n\nIn March 2011, Russia and Peru signed an agreement on "
-               "nuclear energy cooperation in Lima.\n\nA Russian warship docked in Callao in "
-               "June 2012 for joint naval exercises with the Peruvian navy.\n",
+    "nuclear energy cooperation in Lima.\n\nA Russian warship docked in Callao in "
+    "June 2012 for joint naval exercises with the Peruvian navy.\n",
     "b_plata": "Notes from Montevideo\n\nRussia agreed in 2014 to build a gas pipeline for "
-               "Uruguay, officials said.\n\nThe Uruguayan government ordered two helicopters "
-               "from Russia in 2015.\n",
+    "Uruguay, officials said.\n\nThe Uruguayan government ordered two helicopters "
+    "from Russia in 2015.\n",
     "c_isthmus": "Panama talks\n\nPanama and Russia discussed trade in 2016. Analysts doubt "
-                 "the plan will happen.\n\nIn May 2017 a Russian delegation visited Panama City "
-                 "to discuss oil exploration.\n",
+    "the plan will happen.\n\nIn May 2017 a Russian delegation visited Panama City "
+    "to discuss oil exploration.\n",
     "d_empty": "A short note about the weather in a city far away.\n",
     "e_guiana": "Georgetown, 2019\n\nGuyana and Russia signed a deal on oil exploration in "
-                "2019.\n\nRussian officials visited Georgetown in October 2019.\n",
+    "2019.\n\nRussian officials visited Georgetown in October 2019.\n",
 }
 
 
@@ -69,26 +69,35 @@ def test_engine_local_matches_reference(corpus: Path, jobs: int) -> None:
 
 def test_engine_dask_threads_cluster_matches_reference(corpus: Path) -> None:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as client:
-        got = run_extraction(corpus, engine="dask", client=client, cache_dir=False,
-                             batch_size=1)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        got = run_extraction(corpus, engine="dask", client=client, cache_dir=False, batch_size=1)
     assert facts_json(got) == reference(corpus)
 
 
 def test_engine_dask_scheduler_address_matches_reference(corpus: Path) -> None:
     """Worker processes on a scheduler reached by address, as on a real cluster."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as cluster:
-        got = run_extraction(corpus, engine="dask", scheduler=cluster.scheduler_address,
-                             cache_dir=False, batch_size=2)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        got = run_extraction(
+            corpus,
+            engine="dask",
+            scheduler=cluster.scheduler_address,
+            cache_dir=False,
+            batch_size=2,
+        )
     assert facts_json(got) == reference(corpus)
 
 
-def test_engine_cache_reextracts_only_changed_documents(corpus: Path, tmp_path: Path,
-                                                        monkeypatch) -> None:
+def test_engine_cache_reextracts_only_changed_documents(
+    corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
     import briefgen.extract as extract_pkg
 
     seen: list[str] = []
@@ -107,8 +116,10 @@ def test_engine_cache_reextracts_only_changed_documents(corpus: Path, tmp_path: 
     assert seen == [] and again.stats.cached == len(ARTICLES)
     assert facts_json(again) == facts_json(first)
     path = corpus / "b_plata.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\nRussia sent a frigate to "
-                    "Uruguay in 2016.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nRussia sent a frigate to Uruguay in 2016.\n",
+        encoding="utf-8",
+    )
     changed = run_extraction(corpus, jobs=1, cache_dir=cache)
     assert seen == ["b_plata"]
     assert changed.stats.extracted == 1 and changed.stats.cached == len(ARTICLES) - 1
@@ -124,8 +135,7 @@ def test_engine_keep_text_false_keeps_metadata_only(corpus: Path) -> None:
     assert facts_json(light) == facts_json(full)
 
 
-def test_engine_failed_document_is_skipped_with_warning(corpus: Path, monkeypatch,
-                                                        caplog) -> None:
+def test_engine_failed_document_is_skipped_with_warning(corpus: Path, monkeypatch, caplog) -> None:
     import briefgen.extract as extract_pkg
 
     real = extract_pkg.extract_facts
@@ -157,27 +167,41 @@ def test_engine_rejects_bad_options(corpus: Path, kwargs: dict, message: str) ->
 
 
 def test_engine_parallel_run_streams_in_corpus_order(tmp_path: Path) -> None:
-    articles = {f"n{i:03d}": ARTICLES["a_andes"].replace("2011", str(1995 + i % 25))
-                for i in range(40)}
+    articles = {
+        f"n{i:03d}": ARTICLES["a_andes"].replace("2011", str(1995 + i % 25)) for i in range(40)
+    }
     corpus = write_corpus(tmp_path / "many", articles)
-    ids = [r.document.id for r in engine_mod.iter_extraction(corpus, jobs=2, cache_dir=False,
-                                                             batch_size=3)]
+    ids = [
+        r.document.id
+        for r in engine_mod.iter_extraction(corpus, jobs=2, cache_dir=False, batch_size=3)
+    ]
     assert ids == sorted(articles)
 
 
 def make_fact(doc: str = "x") -> Fact:
-    return Fact(id="f-1", country="PE", category="energy_deal", date="2011-03",
-                title="Energy deal — Peru", actors=["A", "B"],
-                evidence=[Quote(doc, "Russia and Peru signed", 3, 25)])
+    return Fact(
+        id="f-1",
+        country="PE",
+        category="energy_deal",
+        date="2011-03",
+        title="Energy deal — Peru",
+        actors=["A", "B"],
+        evidence=[Quote(doc, "Russia and Peru signed", 3, 25)],
+    )
 
 
 @pytest.mark.parametrize(
     ("version", "power", "region", "hit"),
-    [("v1", "russia", "latin_america", True), ("v2", "russia", "latin_america", False),
-     ("v1", "china", "latin_america", False), ("v1", "russia", "africa", False)],
+    [
+        ("v1", "russia", "latin_america", True),
+        ("v2", "russia", "latin_america", False),
+        ("v1", "china", "latin_america", False),
+        ("v1", "russia", "africa", False),
+    ],
 )
-def test_factcache_key_includes_version_power_region(tmp_path: Path, version: str, power: str,
-                                                     region: str, hit: bool) -> None:
+def test_factcache_key_includes_version_power_region(
+    tmp_path: Path, version: str, power: str, region: str, hit: bool
+) -> None:
     with FactCache(tmp_path, "russia", "latin_america", version="v1") as cache:
         cache.put("k", [make_fact()])
     with FactCache(tmp_path, power, region, version=version) as cache:
@@ -187,8 +211,14 @@ def test_factcache_key_includes_version_power_region(tmp_path: Path, version: st
 
 @pytest.mark.parametrize(
     ("change", "same"),
-    [({}, True), ({"path": "/elsewhere/x.txt"}, True), ({"text": "Other text."}, False),
-     ({"published": "2020"}, False), ({"id": "y"}, False), ({"language": "es"}, False)],
+    [
+        ({}, True),
+        ({"path": "/elsewhere/x.txt"}, True),
+        ({"text": "Other text."}, False),
+        ({"published": "2020"}, False),
+        ({"id": "y"}, False),
+        ({"language": "es"}, False),
+    ],
 )
 def test_factcache_document_key_covers_what_extraction_reads(change: dict, same: bool) -> None:
     base = Document(id="x", text="Some text.", published="2019", path="/corpus/x.txt")
@@ -229,9 +259,11 @@ def old_extract_output(corpus: Path) -> dict:
     documents = load_corpus(corpus, cache_dir=False)
     facts = list(extract_corpus(documents))
     result = reconcile(facts, documents, power="russia", region="latin_america")
-    return {"documents": [d.summary() for d in documents],
-            "facts": [f.to_json() for f in facts],
-            "disagreements": [d.to_json() for d in result.disagreements]}
+    return {
+        "documents": [d.summary() for d in documents],
+        "facts": [f.to_json() for f in facts],
+        "disagreements": [d.to_json() for d in result.disagreements],
+    }
 
 
 @pytest.mark.parametrize("args", [["-j", "1"], ["-j", "2"], ["--engine", "dask", "-j", "2"]])
@@ -242,19 +274,21 @@ def test_engine_cli_extract_output_unchanged(shared_corpus: Path, args: list[str
 
     if "dask" in args:
         pytest.importorskip("distributed")
-    result = CliRunner().invoke(cli, ["extract", "--corpus", str(shared_corpus),
-                                      "--format", "json", *args])
+    result = CliRunner().invoke(
+        cli, ["extract", "--corpus", str(shared_corpus), "--format", "json", *args]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == old_extract_output(shared_corpus)
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --engine dask"),
-     (["--engine", "spark"], "Invalid value for '--engine'")],
+    [
+        (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --engine dask"),
+        (["--engine", "spark"], "Invalid value for '--engine'"),
+    ],
 )
-def test_engine_cli_rejects_bad_engine_options(corpus: Path, args: list[str],
-                                               message: str) -> None:
+def test_engine_cli_rejects_bad_engine_options(corpus: Path, args: list[str], message: str) -> None:
     from click.testing import CliRunner
 
     from briefgen.cli import cli
@@ -267,15 +301,18 @@ def test_engine_cli_rejects_bad_engine_options(corpus: Path, args: list[str],
 def test_engine_mixed_hits_and_misses_keep_order(tmp_path: Path, monkeypatch) -> None:
     """Changed documents scattered through a cached corpus, with a tiny window: the task
     still filling is sent early and a fresh one started."""
-    articles = {f"m{i:03d}": ARTICLES["e_guiana"].replace("2019", str(1996 + i % 25))
-                for i in range(30)}
+    articles = {
+        f"m{i:03d}": ARTICLES["e_guiana"].replace("2019", str(1996 + i % 25)) for i in range(30)
+    }
     corpus = write_corpus(tmp_path / "mixed", articles)
     cache = tmp_path / "cache"
     run_extraction(corpus, jobs=1, cache_dir=cache)
     for i in range(0, 30, 4):
         path = corpus / f"m{i:03d}.txt"
-        path.write_text(path.read_text(encoding="utf-8") + "\nRussia sent a frigate to "
-                        "Guyana in 2021.\n", encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8") + "\nRussia sent a frigate to Guyana in 2021.\n",
+            encoding="utf-8",
+        )
     monkeypatch.setattr(engine_mod, "MAX_PENDING", 3)
     got = run_extraction(corpus, jobs=2, cache_dir=cache, batch_size=5)
     assert got.stats.extracted == 8 and got.stats.cached == 22

@@ -30,30 +30,53 @@ def triples(text: str, published: str | None = "2016-06-15") -> set[tuple]:
 # --------------------------------------------------------------------------- dates
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("In June 2019 Russian warships docked in Havana.",
-     ("CU", "military_cooperation", "2019-06")),
-    ("On 23 January 2018 Rosneft signed an oil exploration deal with Ecopetrol.",
-     ("CO", "energy_deal", "2018-01-23")),
-    ("On 2014-11-05 Russia delivered ten Mi-17 helicopters to Ecuador.",
-     ("EC", "military_cooperation", "2014-11-05")),
-    ("In 2016, Gazprom acquired a stake in a Bolivian gas field.",
-     ("BO", "energy_deal", "2016")),
-    ("Bolivia's leader Evo Morales visited Moscow on October 8, 2012.",
-     ("BO", "diplomatic_visit", "2012-10-08")),
-    ("RUSSIA SELLS FIGHTER JETS TO PERU IN 2009", ("PE", "military_cooperation", "2009")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "In June 2019 Russian warships docked in Havana.",
+            ("CU", "military_cooperation", "2019-06"),
+        ),
+        (
+            "On 23 January 2018 Rosneft signed an oil exploration deal with Ecopetrol.",
+            ("CO", "energy_deal", "2018-01-23"),
+        ),
+        (
+            "On 2014-11-05 Russia delivered ten Mi-17 helicopters to Ecuador.",
+            ("EC", "military_cooperation", "2014-11-05"),
+        ),
+        (
+            "In 2016, Gazprom acquired a stake in a Bolivian gas field.",
+            ("BO", "energy_deal", "2016"),
+        ),
+        (
+            "Bolivia's leader Evo Morales visited Moscow on October 8, 2012.",
+            ("BO", "diplomatic_visit", "2012-10-08"),
+        ),
+        ("RUSSIA SELLS FIGHTER JETS TO PERU IN 2009", ("PE", "military_cooperation", "2009")),
+    ],
+)
 def test_extract_explicit_date_forms(text, expected):
     assert expected in triples(text)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Last month Russian warships docked in Havana.", ("CU", "military_cooperation", "2016-05")),
-    ("This year Rosatom signed a deal to build a research reactor in Bolivia.",
-     ("BO", "energy_deal", "2016")),
-    ("In March a Russian delegation arrived in Managua to discuss arms purchases.",
-     ("NI", "military_cooperation", "2016-03")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Last month Russian warships docked in Havana.",
+            ("CU", "military_cooperation", "2016-05"),
+        ),
+        (
+            "This year Rosatom signed a deal to build a research reactor in Bolivia.",
+            ("BO", "energy_deal", "2016"),
+        ),
+        (
+            "In March a Russian delegation arrived in Managua to discuss arms purchases.",
+            ("NI", "military_cooperation", "2016-03"),
+        ),
+    ],
+)
 def test_extract_relative_dates_resolve_against_publication(text, expected):
     assert expected in triples(text, published="2016-06-15")
 
@@ -65,8 +88,10 @@ def test_extract_undated_fact_has_no_date():
 
 
 def test_extract_partial_date_takes_the_paragraph_year():
-    text = ("In 2011 Russian bombers landed in Caracas. On December 10 a Russian frigate "
-            "also docked in La Guaira.")
+    text = (
+        "In 2011 Russian bombers landed in Caracas. On December 10 a Russian frigate "
+        "also docked in La Guaira."
+    )
     dates = {f.date for f in facts_of(text, published="2014")}
     assert dates == {"2011", "2011-12-10"}
 
@@ -74,83 +99,119 @@ def test_extract_partial_date_takes_the_paragraph_year():
 # --------------------------------------------------------------------------- countries
 
 
-@pytest.mark.parametrize("text, expected", [
-    # leaders map to their country only inside their terms of office
-    ("In 2012, President Morales visited Moscow.", {("BO", "diplomatic_visit", "2012")}),
-    ("In 2023, Morales travelled to Moscow and met Putin.", set()),
-    ("In 2015 Correa held talks with Lavrov in Moscow.", {("EC", "diplomatic_visit", "2015")}),
-    ("In 2020 Correa held talks with Lavrov in Moscow.", set()),
-    # the same surname, two countries, told apart by the years
-    ("In 2005 President Ricardo Maduro received a Russian delegation.",
-     {("HN", "diplomatic_visit", "2005")}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # leaders map to their country only inside their terms of office
+        ("In 2012, President Morales visited Moscow.", {("BO", "diplomatic_visit", "2012")}),
+        ("In 2023, Morales travelled to Moscow and met Putin.", set()),
+        ("In 2015 Correa held talks with Lavrov in Moscow.", {("EC", "diplomatic_visit", "2015")}),
+        ("In 2020 Correa held talks with Lavrov in Moscow.", set()),
+        # the same surname, two countries, told apart by the years
+        (
+            "In 2005 President Ricardo Maduro received a Russian delegation.",
+            {("HN", "diplomatic_visit", "2005")},
+        ),
+    ],
+)
 def test_extract_leaders_by_term_of_office(text, expected):
     assert triples(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Russia sold fighter jets to Venezuela and Peru in 2009.",
-     {("VE", "military_cooperation", "2009"), ("PE", "military_cooperation", "2009")}),
-    ("Unlike Brazil, Venezuela bought Russian tanks in 2010.",
-     {("VE", "military_cooperation", "2010")}),
-    ("Chile, like Argentina, signed a nuclear cooperation agreement with Rosatom in 2012.",
-     {("CL", "energy_deal", "2012")}),
-    ("Rosneft signed a gas exploration agreement with YPFB in 2014.",
-     {("BO", "energy_deal", "2014")}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Russia sold fighter jets to Venezuela and Peru in 2009.",
+            {("VE", "military_cooperation", "2009"), ("PE", "military_cooperation", "2009")},
+        ),
+        (
+            "Unlike Brazil, Venezuela bought Russian tanks in 2010.",
+            {("VE", "military_cooperation", "2010")},
+        ),
+        (
+            "Chile, like Argentina, signed a nuclear cooperation agreement with Rosatom in 2012.",
+            {("CL", "energy_deal", "2012")},
+        ),
+        (
+            "Rosneft signed a gas exploration agreement with YPFB in 2014.",
+            {("BO", "energy_deal", "2014")},
+        ),
+    ],
+)
 def test_extract_multi_country_sentences_keep_the_parties(text, expected):
     assert triples(text) == expected
 
 
 def test_extract_section_heading_gives_the_country():
-    text = ("Paraguay\n\nThe government has courted Moscow for years. "
-            "In 2013 Rosatom signed a uranium exploration agreement there.\n")
+    text = (
+        "Paraguay\n\nThe government has courted Moscow for years. "
+        "In 2013 Rosatom signed a uranium exploration agreement there.\n"
+    )
     assert triples(text) == {("PY", "energy_deal", "2013")}
 
 
 def test_extract_paragraph_country_carries_to_the_next_sentence():
-    text = ("Ecuador's president flew to Moscow in March 2015. There he signed a contract "
-            "for six Russian helicopters.")
+    text = (
+        "Ecuador's president flew to Moscow in March 2015. There he signed a contract "
+        "for six Russian helicopters."
+    )
     found = triples(text)
     assert ("EC", "diplomatic_visit", "2015-03") in found
     assert ("EC", "military_cooperation", None) in found
 
 
 def test_extract_both_countries_points_back_to_each():
-    text = ("Sergey Lavrov toured Ecuador and Uruguay in 2010. Lavrov signed nuclear "
-            "cooperation agreements with both countries.")
+    text = (
+        "Sergey Lavrov toured Ecuador and Uruguay in 2010. Lavrov signed nuclear "
+        "cooperation agreements with both countries."
+    )
     found = {(c, cat) for c, cat, _ in triples(text)}
     assert {("EC", "energy_deal"), ("UY", "energy_deal")} <= found
 
 
-@pytest.mark.parametrize("text, expected", [
-    # people of both sides signing together met
-    ("In May 2012, Paraguay's ambassador and his Russian counterpart signed a memorandum on "
-     "police training.", {("PY", "diplomatic_visit", "2012-05"),
-                          ("PY", "military_cooperation", "2012-05")}),
-    # a visitor "in Russia", an official of the power "in" a country's capital: a trip
-    ("‘Chile's Minister in Russia to Sell Salmon’", {("CL", "diplomatic_visit", None)}),
-    ("In 2014 Putin in Buenos Aires: a nuclear accord is signed.",
-     {("AR", "diplomatic_visit", "2014"), ("AR", "energy_deal", "2014")}),
-    # a leader at home is no visit
-    ("In 2014 President Mujica in Montevideo praised Russian wheat.", set()),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # people of both sides signing together met
+        (
+            "In May 2012, Paraguay's ambassador and his Russian counterpart signed a memorandum on "
+            "police training.",
+            {("PY", "diplomatic_visit", "2012-05"), ("PY", "military_cooperation", "2012-05")},
+        ),
+        # a visitor "in Russia", an official of the power "in" a country's capital: a trip
+        ("‘Chile's Minister in Russia to Sell Salmon’", {("CL", "diplomatic_visit", None)}),
+        (
+            "In 2014 Putin in Buenos Aires: a nuclear accord is signed.",
+            {("AR", "diplomatic_visit", "2014"), ("AR", "energy_deal", "2014")},
+        ),
+        # a leader at home is no visit
+        ("In 2014 President Mujica in Montevideo praised Russian wheat.", set()),
+    ],
+)
 def test_extract_visits_without_a_visit_word(text, expected):
     assert triples(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("In 2016 Russia gained access to Latin American ports.", set()),
-    ("Uruguay was one of the few Latin American nations that bought Russian helicopters, in 2011.",
-     {("UY", "military_cooperation", "2011")}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("In 2016 Russia gained access to Latin American ports.", set()),
+        (
+            "Uruguay was one of the few Latin American nations that bought Russian helicopters, in 2011.",
+            {("UY", "military_cooperation", "2011")},
+        ),
+    ],
+)
 def test_extract_region_names_are_no_country(text, expected):
     assert triples(text) == expected
 
 
 def test_extract_region_wide_claim_is_not_a_fact():
-    text = ("Bolivia\n\nRussia and China compete for military and energy contracts all over "
-            "Latin America.\n")
+    text = (
+        "Bolivia\n\nRussia and China compete for military and energy contracts all over "
+        "Latin America.\n"
+    )
     assert triples(text) == set()
 
 
@@ -162,34 +223,43 @@ def test_extract_denied_claim_is_still_a_fact():
     assert triples(text) == {("GT", "military_cooperation", None)}
 
 
-@pytest.mark.parametrize("text", [
-    "Russia could sell warships to Chile if relations improve.",
-    "Will Russia sell warships to Chile?",
-    "Potentially, Moscow would be happy to build a naval base in Colombia.",
-    "Some experts see an opportunity for Russian oil investment in Guyana.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia could sell warships to Chile if relations improve.",
+        "Will Russia sell warships to Chile?",
+        "Potentially, Moscow would be happy to build a naval base in Colombia.",
+        "Some experts see an opportunity for Russian oil investment in Guyana.",
+    ],
+)
 def test_extract_opinion_and_hypotheses_are_not_facts(text):
     assert triples(text) == set()
 
 
-@pytest.mark.parametrize("text", [
-    "In 1985 the Soviet Union delivered helicopters to Peru.",
-    "Soviet advisers trained Cuban pilots at Cienfuegos.",
-    # a leader whose every term ended before 1992 places the undated event in that era
-    "Peru's president Juan Velasco Alvarado bought Russian tanks for his army.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 1985 the Soviet Union delivered helicopters to Peru.",
+        "Soviet advisers trained Cuban pilots at Cienfuegos.",
+        # a leader whose every term ended before 1992 places the undated event in that era
+        "Peru's president Juan Velasco Alvarado bought Russian tanks for his army.",
+    ],
+)
 def test_extract_soviet_era_is_excluded(text):
     assert triples(text) == set()
 
 
-@pytest.mark.parametrize("text", [
-    "Venezuela's oil production collapsed after 2015, while Russia watched.",
-    "According to a Russian think tank, Brazil is the region's largest economy.",
-    "Russian tourists flocked to Cuban beaches in 2019.",
-    "Bolivia holds the world's largest lithium reserves, and Russian firms have noticed.",
-    # "Gazprom-Bank" is a bank, not Gazprom; a port is no military matter
-    "In 2018 Gazprom-Bank financed a port terminal in Uruguay.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Venezuela's oil production collapsed after 2015, while Russia watched.",
+        "According to a Russian think tank, Brazil is the region's largest economy.",
+        "Russian tourists flocked to Cuban beaches in 2019.",
+        "Bolivia holds the world's largest lithium reserves, and Russian firms have noticed.",
+        # "Gazprom-Bank" is a bank, not Gazprom; a port is no military matter
+        "In 2018 Gazprom-Bank financed a port terminal in Uruguay.",
+    ],
+)
 def test_extract_no_event_no_fact(text):
     assert triples(text) == set()
 
@@ -203,8 +273,10 @@ def test_extract_negated_event_is_not_a_fact():
 
 
 def test_extract_one_fact_per_event_in_a_list():
-    text = ("In 2014 Russia delivered tanks to Nicaragua; it also sold two patrol boats to "
-            "the Nicaraguan navy.")
+    text = (
+        "In 2014 Russia delivered tanks to Nicaragua; it also sold two patrol boats to "
+        "the Nicaraguan navy."
+    )
     facts = facts_of(text)
     assert [f.country for f in facts] == ["NI", "NI"]
     assert facts[0].quote.text.endswith("to Nicaragua")
@@ -217,11 +289,15 @@ def test_extract_list_of_equipment_is_one_event():
 
 
 def test_extract_endnotes_take_their_citation_date():
-    text = ("Notes\n\n  1. 1.\n    ‘Russia, Paraguay Sign Energy Accord’, TASS, 4 May 2011.\n"
-            "  2. 2.\n    ‘Russia, Paraguay Sign Energy Accord’, TASS.\n")
+    text = (
+        "Notes\n\n  1. 1.\n    ‘Russia, Paraguay Sign Energy Accord’, TASS, 4 May 2011.\n"
+        "  2. 2.\n    ‘Russia, Paraguay Sign Energy Accord’, TASS.\n"
+    )
     facts = facts_of(text, published="2012")
     assert [(f.country, f.category, f.date) for f in facts] == [
-        ("PY", "energy_deal", "2011-05-04"), ("PY", "energy_deal", "2011-05-04")]
+        ("PY", "energy_deal", "2011-05-04"),
+        ("PY", "energy_deal", "2011-05-04"),
+    ]
 
 
 def test_extract_caption_rendered_twice_gives_two_facts():
@@ -243,15 +319,23 @@ def test_extract_fact_shape():
     assert is_partial_date(fact.date)
     assert fact.title == "Evo Morales meets Vladimir Putin"
     assert fact.actors == ["Evo Morales", "Vladimir Putin"]
-    assert fact.quote.text == text[fact.quote.start:fact.quote.end]
+    assert fact.quote.text == text[fact.quote.start : fact.quote.end]
     assert fact.to_json()["quote"] == fact.quote.text
 
 
-@pytest.mark.parametrize("text, actors", [
-    ("In 2015 Ecuadorian Foreign Minister Ana María Torres met Sergey Lavrov in Moscow.",
-     ["Sergey Lavrov", "Ana María Torres"]),
-    ("In 2019 the frigate Admiral Gorshkov docked in Havana with Rosneft tankers.", ["Rosneft"]),
-])
+@pytest.mark.parametrize(
+    "text, actors",
+    [
+        (
+            "In 2015 Ecuadorian Foreign Minister Ana María Torres met Sergey Lavrov in Moscow.",
+            ["Sergey Lavrov", "Ana María Torres"],
+        ),
+        (
+            "In 2019 the frigate Admiral Gorshkov docked in Havana with Rosneft tankers.",
+            ["Rosneft"],
+        ),
+    ],
+)
 def test_extract_actors(text, actors):
     (fact, *_rest) = facts_of(text)
     assert fact.actors == actors
@@ -271,11 +355,16 @@ def test_extract_skips_boilerplate_regions():
 
 
 def test_extract_hard_wrapped_text_joins_lines():
-    lines = ["In 2016 the government of Nicaragua agreed",
-             "to buy fifty Russian-made tanks for its army,",
-             "a purchase that surprised its neighbours", "and worried the United States a great",
-             "deal, since the country is very poor and", "its whole yearly budget is smaller",
-             "than the value of the order itself, which", "observers found remarkable in the end."]
+    lines = [
+        "In 2016 the government of Nicaragua agreed",
+        "to buy fifty Russian-made tanks for its army,",
+        "a purchase that surprised its neighbours",
+        "and worried the United States a great",
+        "deal, since the country is very poor and",
+        "its whole yearly budget is smaller",
+        "than the value of the order itself, which",
+        "observers found remarkable in the end.",
+    ]
     text = "\n".join(lines) + "\n"
     assert is_hard_wrapped(text)
     doc = Document(id="t", text=text, published="2018")
@@ -286,16 +375,23 @@ def test_extract_hard_wrapped_text_joins_lines():
 
 
 def test_extract_names_broken_across_wrapped_lines_still_match():
-    lines = ["Analysts note that Russian warships", "docked in several Latin",
-             "American ports in 2015, while the", "Russian Federation kept quiet about",
-             "its plans for the region as a whole", "and for Cuba in particular, as observers",
-             "in Washington and elsewhere keep", "pointing out in their reports."]
+    lines = [
+        "Analysts note that Russian warships",
+        "docked in several Latin",
+        "American ports in 2015, while the",
+        "Russian Federation kept quiet about",
+        "its plans for the region as a whole",
+        "and for Cuba in particular, as observers",
+        "in Washington and elsewhere keep",
+        "pointing out in their reports.",
+    ]
     doc = Document(id="t", text="\n".join(lines) + "\n", published="2018")
     assert extract_facts(doc) == []  # "Latin\nAmerican ports" is the region, no country
 
 
-@pytest.mark.parametrize("name", ["andes_news", "central_america_commentary",
-                                  "southern_cone_paper"])
+@pytest.mark.parametrize(
+    "name", ["andes_news", "central_america_commentary", "southern_cone_paper"]
+)
 def test_extract_invented_articles(name):
     spec = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text(encoding="utf-8"))
     text = (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
@@ -303,14 +399,21 @@ def test_extract_invented_articles(name):
     facts = extract_facts(doc)
     unmatched = list(facts)
     for want in spec["expected"]:
-        hit = next((f for f in unmatched if (f.country, f.category, f.date) ==
-                    (want["country"], want["category"], want["date"])
-                    and want["quote"] in f.quote.text), None)
+        hit = next(
+            (
+                f
+                for f in unmatched
+                if (f.country, f.category, f.date)
+                == (want["country"], want["category"], want["date"])
+                and want["quote"] in f.quote.text
+            ),
+            None,
+        )
         assert hit is not None, f"{name}: expected {want}, got {[f.to_json() for f in unmatched]}"
         unmatched.remove(hit)
     assert not unmatched, f"{name}: unexpected {[f.to_json() for f in unmatched]}"
     for f in facts:
-        assert text[f.quote.start:f.quote.end] == f.quote.text
+        assert text[f.quote.start : f.quote.end] == f.quote.text
 
 
 # --------------------------------------------------------------------------- lexicons
@@ -318,18 +421,25 @@ def test_extract_invented_articles(name):
 
 def test_extract_power_is_configuration():
     lexicon = load_lexicon(power="china", root=LEXICONS)
-    doc = Document(id="t", text="In 2019 NORINCO sold armoured vehicles to Ecuador. "
-                   "In 2019 Russia sold helicopters to Peru.", published="2020")
+    doc = Document(
+        id="t",
+        text="In 2019 NORINCO sold armoured vehicles to Ecuador. "
+        "In 2019 Russia sold helicopters to Peru.",
+        published="2020",
+    )
     found = {(f.country, f.category) for f in extract_facts(doc, lexicon)}
     assert found == {("EC", "military_cooperation")}
 
 
-@pytest.mark.parametrize("kwargs, fragment", [
-    ({"power": "atlantis", "root": LEXICONS / "broken"}, "atlantis.yaml:"),
-    ({"power": "nowhere"}, "nowhere.yaml: lexicon not found"),
-    ({"region": "atlantis_sea", "root": LEXICONS / "broken"}, "countries[0].code"),
-    ({"region": "atlantis_sea", "root": LEXICONS / "broken"}, "leaders[0].terms[0]"),
-])
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"power": "atlantis", "root": LEXICONS / "broken"}, "atlantis.yaml:"),
+        ({"power": "nowhere"}, "nowhere.yaml: lexicon not found"),
+        ({"region": "atlantis_sea", "root": LEXICONS / "broken"}, "countries[0].code"),
+        ({"region": "atlantis_sea", "root": LEXICONS / "broken"}, "leaders[0].terms[0]"),
+    ],
+)
 def test_extract_bad_lexicon_is_a_clear_error(kwargs, fragment):
     with pytest.raises(ConfigError) as err:
         load_lexicon(**kwargs)
@@ -337,8 +447,11 @@ def test_extract_bad_lexicon_is_a_clear_error(kwargs, fragment):
 
 
 def test_extract_region_lexicon_shape():
-    data = yaml.safe_load((Path(__file__).parents[1] / "briefgen" / "lexicons" / "regions"
-                           / "latin_america.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (
+            Path(__file__).parents[1] / "briefgen" / "lexicons" / "regions" / "latin_america.yaml"
+        ).read_text(encoding="utf-8")
+    )
     codes = [c["code"] for c in data["countries"]]
     assert len(codes) == len(set(codes)) >= 30
     assert {"VE", "CU", "NI", "BO", "BR", "MX", "AR"} <= set(codes)
@@ -346,8 +459,10 @@ def test_extract_region_lexicon_shape():
 
 def test_extract_corpus_warns_about_a_language_without_a_pack(caplog):
     # never a silent English fallback: the document and its language are named
-    docs = [Document(id="a", text="In 2014 Russia delivered tanks to Nicaragua.", language="xx"),
-            Document(id="b", text="In 2014 Russia delivered tanks to Nicaragua.")]
+    docs = [
+        Document(id="a", text="In 2014 Russia delivered tanks to Nicaragua.", language="xx"),
+        Document(id="b", text="In 2014 Russia delivered tanks to Nicaragua."),
+    ]
     with caplog.at_level("WARNING", logger="briefgen"):
         facts = list(extract_corpus(iter(docs)))
     assert [f.quote.doc for f in facts] == ["b"]
@@ -367,16 +482,47 @@ def test_extract_sample_corpus(shared_corpus):
     assert len({f.id for f in facts}) == len(facts)
     for f in facts:
         q = f.quote
-        assert docs[q.doc].text[q.start:q.end] == q.text
+        assert docs[q.doc].text[q.start : q.end] == q.text
         assert f.date is None or (is_partial_date(f.date) and int(f.date[:4]) >= 1992)
     assert {f.category for f in facts} == set(CATEGORIES)
 
 
 # --------------------------------------------------------------------------- robustness
 
-WORDS = ["Russia", "Russian", "Venezuela", "Cuban", "Putin", "Maduro", "visited", "sold",
-         "tanks", "oil", "deal", "signed", "in", "2019", "June", "last", "month", "the", "and",
-         "not", "could", "“", "”", ";", ",", ".", "?", "\n", "\n\n", "  ", "‘Title’", "Lula"]
+WORDS = [
+    "Russia",
+    "Russian",
+    "Venezuela",
+    "Cuban",
+    "Putin",
+    "Maduro",
+    "visited",
+    "sold",
+    "tanks",
+    "oil",
+    "deal",
+    "signed",
+    "in",
+    "2019",
+    "June",
+    "last",
+    "month",
+    "the",
+    "and",
+    "not",
+    "could",
+    "“",
+    "”",
+    ";",
+    ",",
+    ".",
+    "?",
+    "\n",
+    "\n\n",
+    "  ",
+    "‘Title’",
+    "Lula",
+]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -385,7 +531,7 @@ def test_extract_any_text_gives_verbatim_quotes(words, published):
     text = " ".join(words)
     for fact in facts_of(text, published=published):
         q = fact.quote
-        assert text[q.start:q.end] == q.text and q.text.strip() == q.text
+        assert text[q.start : q.end] == q.text and q.text.strip() == q.text
         assert fact.date is None or is_partial_date(fact.date)
 
 
@@ -399,39 +545,66 @@ def triples_in(language: str, text: str, published: str | None = "2016-06-15") -
     return {(f.country, f.category, f.date) for f in extract_facts(doc)}
 
 
-@pytest.mark.parametrize("language, text, expected", [
-    # every form of the verb reaches the pack's dictionary form
-    ("es", "El canciller ruso visitó Paraguay en 2013.", ("PY", "diplomatic_visit", "2013")),
-    ("es", "El ministro ruso de Exteriores visitará Ecuador en 2017.",
-     ("EC", "diplomatic_visit", "2017")),
-    ("pt", "O chanceler russo visitou o Uruguai em 2012.", ("UY", "diplomatic_visit", "2012")),
-    ("pt", "Os dois ministros russos visitaram a Guatemala em 2011.",
-     ("GT", "diplomatic_visit", "2011")),
-    ("en", "Russia's foreign minister is visiting Honduras in 2016.",
-     ("HN", "diplomatic_visit", "2016")),
-    # the three categories in Spanish and Portuguese
-    ("es", "En 2015 Rusia vendió diez helicópteros a Perú.",
-     ("PE", "military_cooperation", "2015")),
-    ("es", "En 2014 Gazprom firmó un contrato de exploración de gas con Bolivia.",
-     ("BO", "energy_deal", "2014")),
-    ("pt", "Em 2019 a Rosatom assinou um acordo para construir uma usina nuclear na Bolívia.",
-     ("BO", "energy_deal", "2019")),
-    ("pt", "Em 2013 a Rússia entregou tanques ao exército da Nicarágua.",
-     ("NI", "military_cooperation", "2013")),
-])
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        # every form of the verb reaches the pack's dictionary form
+        ("es", "El canciller ruso visitó Paraguay en 2013.", ("PY", "diplomatic_visit", "2013")),
+        (
+            "es",
+            "El ministro ruso de Exteriores visitará Ecuador en 2017.",
+            ("EC", "diplomatic_visit", "2017"),
+        ),
+        ("pt", "O chanceler russo visitou o Uruguai em 2012.", ("UY", "diplomatic_visit", "2012")),
+        (
+            "pt",
+            "Os dois ministros russos visitaram a Guatemala em 2011.",
+            ("GT", "diplomatic_visit", "2011"),
+        ),
+        (
+            "en",
+            "Russia's foreign minister is visiting Honduras in 2016.",
+            ("HN", "diplomatic_visit", "2016"),
+        ),
+        # the three categories in Spanish and Portuguese
+        (
+            "es",
+            "En 2015 Rusia vendió diez helicópteros a Perú.",
+            ("PE", "military_cooperation", "2015"),
+        ),
+        (
+            "es",
+            "En 2014 Gazprom firmó un contrato de exploración de gas con Bolivia.",
+            ("BO", "energy_deal", "2014"),
+        ),
+        (
+            "pt",
+            "Em 2019 a Rosatom assinou um acordo para construir uma usina nuclear na Bolívia.",
+            ("BO", "energy_deal", "2019"),
+        ),
+        (
+            "pt",
+            "Em 2013 a Rússia entregou tanques ao exército da Nicarágua.",
+            ("NI", "military_cooperation", "2013"),
+        ),
+    ],
+)
 def test_extract_language_packs_match_every_inflection(language, text, expected):
     assert expected in triples_in(language, text)
 
 
-@pytest.mark.parametrize("language, text", [
-    # a conditional is a hypothesis; a negation cancels; a question asks
-    ("es", "Rusia podría vender fragatas a Chile si mejoran las relaciones."),
-    ("es", "Ningún buque de guerra ruso ha atracado nunca en Uruguay."),
-    ("pt", "A Rússia poderia vender fragatas ao Chile."),
-    ("pt", "A Rússia venderá fragatas ao Chile?"),
-    ("es", "Washington vendió helicópteros a Colombia en 2012."),
-    ("pt", "Os Estados Unidos venderam helicópteros à Colômbia em 2012."),
-])
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        # a conditional is a hypothesis; a negation cancels; a question asks
+        ("es", "Rusia podría vender fragatas a Chile si mejoran las relaciones."),
+        ("es", "Ningún buque de guerra ruso ha atracado nunca en Uruguay."),
+        ("pt", "A Rússia poderia vender fragatas ao Chile."),
+        ("pt", "A Rússia venderá fragatas ao Chile?"),
+        ("es", "Washington vendió helicópteros a Colombia en 2012."),
+        ("pt", "Os Estados Unidos venderam helicópteros à Colômbia em 2012."),
+    ],
+)
 def test_extract_language_packs_keep_what_does_not_count(language, text):
     assert triples_in(language, text) == set()
 
@@ -440,14 +613,22 @@ def test_extract_detects_spanish_and_portuguese_at_ingest(tmp_path):
     from briefgen.ingest import load_corpus
     from briefgen.ingest.language import detect_language
 
-    es = ("El gobierno anunció que la delegación llegará a la capital la semana próxima, "
-          "según informó la cancillería, y que los ministros firmarán varios acuerdos.")
-    pt = ("O governo anunciou que a delegação chegará à capital na próxima semana, segundo "
-          "informou o ministério, e que os ministros assinarão vários acordos.")
-    en = ("The government said that the delegation would arrive in the capital next week "
-          "and that the ministers were expected to sign several agreements.")
-    fr = ("Le gouvernement a annoncé que la délégation arrivera dans la capitale la semaine "
-          "prochaine et que les ministres signeront plusieurs accords.")
+    es = (
+        "El gobierno anunció que la delegación llegará a la capital la semana próxima, "
+        "según informó la cancillería, y que los ministros firmarán varios acuerdos."
+    )
+    pt = (
+        "O governo anunciou que a delegação chegará à capital na próxima semana, segundo "
+        "informou o ministério, e que os ministros assinarão vários acordos."
+    )
+    en = (
+        "The government said that the delegation would arrive in the capital next week "
+        "and that the ministers were expected to sign several agreements."
+    )
+    fr = (
+        "Le gouvernement a annoncé que la délégation arrivera dans la capitale la semaine "
+        "prochaine et que les ministres signeront plusieurs accords."
+    )
     assert [detect_language(t) for t in (es, pt, en, fr)] == ["es", "pt", "en", "fr"]
     assert detect_language("") == "en"
     for name, text in (("a_es", es), ("b_pt", pt)):
@@ -459,23 +640,37 @@ def test_extract_detects_spanish_and_portuguese_at_ingest(tmp_path):
 # --------------------------------------------------------------------------- tours and lists
 
 
-@pytest.mark.parametrize("language, text, countries", [
-    ("en", "In 2017 Lavrov visited Bolivia, Chile, Uruguay and Paraguay.",
-     {"BO", "CL", "UY", "PY"}),
-    ("en", "In 2012 Medvedev toured Ecuador and Peru, then ended the trip in Colombia.",
-     {"EC", "PE", "CO"}),
-    ("es", "El canciller ruso visitará Argentina, Brasil y Chile en 2026.", {"AR", "BR", "CL"}),
-    ("pt", "Em 2021 o chanceler russo visitou a Argentina, o Chile e o Peru.",
-     {"AR", "CL", "PE"}),
-])
+@pytest.mark.parametrize(
+    "language, text, countries",
+    [
+        (
+            "en",
+            "In 2017 Lavrov visited Bolivia, Chile, Uruguay and Paraguay.",
+            {"BO", "CL", "UY", "PY"},
+        ),
+        (
+            "en",
+            "In 2012 Medvedev toured Ecuador and Peru, then ended the trip in Colombia.",
+            {"EC", "PE", "CO"},
+        ),
+        ("es", "El canciller ruso visitará Argentina, Brasil y Chile en 2026.", {"AR", "BR", "CL"}),
+        (
+            "pt",
+            "Em 2021 o chanceler russo visitou a Argentina, o Chile e o Peru.",
+            {"AR", "CL", "PE"},
+        ),
+    ],
+)
 def test_extract_tour_gives_one_visit_per_stop(language, text, countries):
     found = triples_in(language, text)
     assert {c for c, cat, _ in found if cat == "diplomatic_visit"} == countries
 
 
 def test_extract_list_of_actions_gives_each_item():
-    text = ("In 2015 Russia sold tanks to Bolivia, sent military instructors and built a "
-            "radar station there.")
+    text = (
+        "In 2015 Russia sold tanks to Bolivia, sent military instructors and built a "
+        "radar station there."
+    )
     facts = facts_of(text)
     assert [(f.country, f.category) for f in facts] == [("BO", "military_cooperation")] * 3
     assert facts[1].quote.text.startswith("sent military instructors")
@@ -484,61 +679,106 @@ def test_extract_list_of_actions_gives_each_item():
 # --------------------------------------------------------------------------- reference
 
 
-@pytest.mark.parametrize("language, text, expected", [
-    # the trip goes on: a pronoun and a travel word take the visit to its next stop
-    ("en", "In May 2016 Lavrov arrived in Quito for talks. He then flew to Lima.",
-     {("EC", "diplomatic_visit", "2016-05"), ("PE", "diplomatic_visit", "2016-05")}),
-    # a later sentence about the same event carries its country and date
-    ("en", "In March 2015 two Russian frigates docked in Cartagena. The frigates stayed "
-           "for a week and their crews held drills with the local navy.",
-     {("CO", "military_cooperation", "2015-03")}),
-    ("es", "En marzo de 2015 dos fragatas rusas atracaron en Cartagena. Las fragatas "
-           "permanecieron una semana en el puerto.",
-     {("CO", "military_cooperation", "2015-03")}),
-    ("pt", "Em março de 2015 duas fragatas russas atracaram em Cartagena. As fragatas "
-           "ficaram uma semana no porto.",
-     {("CO", "military_cooperation", "2015-03")}),
-    # "the South American nation" is the country being told about, not the region
-    ("en", "In 2018 Rosneft signed an oil deal with Ecuador. The South American nation "
-           "will repay the loan with crude.",
-     {("EC", "energy_deal", "2018")}),
-])
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        # the trip goes on: a pronoun and a travel word take the visit to its next stop
+        (
+            "en",
+            "In May 2016 Lavrov arrived in Quito for talks. He then flew to Lima.",
+            {("EC", "diplomatic_visit", "2016-05"), ("PE", "diplomatic_visit", "2016-05")},
+        ),
+        # a later sentence about the same event carries its country and date
+        (
+            "en",
+            "In March 2015 two Russian frigates docked in Cartagena. The frigates stayed "
+            "for a week and their crews held drills with the local navy.",
+            {("CO", "military_cooperation", "2015-03")},
+        ),
+        (
+            "es",
+            "En marzo de 2015 dos fragatas rusas atracaron en Cartagena. Las fragatas "
+            "permanecieron una semana en el puerto.",
+            {("CO", "military_cooperation", "2015-03")},
+        ),
+        (
+            "pt",
+            "Em março de 2015 duas fragatas russas atracaram em Cartagena. As fragatas "
+            "ficaram uma semana no porto.",
+            {("CO", "military_cooperation", "2015-03")},
+        ),
+        # "the South American nation" is the country being told about, not the region
+        (
+            "en",
+            "In 2018 Rosneft signed an oil deal with Ecuador. The South American nation "
+            "will repay the loan with crude.",
+            {("EC", "energy_deal", "2018")},
+        ),
+    ],
+)
 def test_extract_reference_across_sentences(language, text, expected):
     assert triples_in(language, text) == expected
 
 
 def test_extract_continuation_counts_each_mention():
-    text = ("In March 2015 two Russian frigates docked in Cartagena. The frigates stayed for "
-            "a week and their crews held drills with the local navy.")
+    text = (
+        "In March 2015 two Russian frigates docked in Cartagena. The frigates stayed for "
+        "a week and their crews held drills with the local navy."
+    )
     assert len(facts_of(text)) == 2
 
 
 def test_extract_habit_does_not_take_the_event_date():
-    text = ("In July 2014 Russia delivered two helicopters to Peru. Peru has bought Russian "
-            "weapons for decades.")
-    assert triples(text) == {("PE", "military_cooperation", "2014-07"),
-                             ("PE", "military_cooperation", None)}
+    text = (
+        "In July 2014 Russia delivered two helicopters to Peru. Peru has bought Russian "
+        "weapons for decades."
+    )
+    assert triples(text) == {
+        ("PE", "military_cooperation", "2014-07"),
+        ("PE", "military_cooperation", None),
+    }
 
 
 # --------------------------------------------------------------------------- attribution
 
 
-@pytest.mark.parametrize("language, text, expected", [
-    # two countries of the region among themselves: not the power's engagement
-    ("en", "Russia has courted Caracas for years.\n\nIn 2019 Venezuela shipped oil to Cuba.\n",
-     set()),
-    ("es", "Rusia corteja a Caracas desde hace años.\n\nEn 2019 Venezuela envió petróleo a "
-           "Cuba.\n", set()),
-    # a country passed through is no partner
-    ("en", "In 2013 Russian warships docked in Havana after transiting the Panama Canal.",
-     {("CU", "military_cooperation", "2013")}),
-    ("pt", "Em 2013, navios de guerra russos atracaram em Havana depois de atravessar o "
-           "Canal do Panamá.", {("CU", "military_cooperation", "2013")}),
-    # cities, ports and plants name their country (the gazetteer's cities too)
-    ("en", "In 2018 Russian warships docked in Cumaná.", {("VE", "military_cooperation", "2018")}),
-    ("en", "In 2011 Rosatom opened a plant in Campinas.", {("BR", "energy_deal", "2011")}),
-    ("es", "En 2011 Rosatom abrió una planta en Campinas.", {("BR", "energy_deal", "2011")}),
-])
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        # two countries of the region among themselves: not the power's engagement
+        (
+            "en",
+            "Russia has courted Caracas for years.\n\nIn 2019 Venezuela shipped oil to Cuba.\n",
+            set(),
+        ),
+        (
+            "es",
+            "Rusia corteja a Caracas desde hace años.\n\nEn 2019 Venezuela envió petróleo a "
+            "Cuba.\n",
+            set(),
+        ),
+        # a country passed through is no partner
+        (
+            "en",
+            "In 2013 Russian warships docked in Havana after transiting the Panama Canal.",
+            {("CU", "military_cooperation", "2013")},
+        ),
+        (
+            "pt",
+            "Em 2013, navios de guerra russos atracaram em Havana depois de atravessar o "
+            "Canal do Panamá.",
+            {("CU", "military_cooperation", "2013")},
+        ),
+        # cities, ports and plants name their country (the gazetteer's cities too)
+        (
+            "en",
+            "In 2018 Russian warships docked in Cumaná.",
+            {("VE", "military_cooperation", "2018")},
+        ),
+        ("en", "In 2011 Rosatom opened a plant in Campinas.", {("BR", "energy_deal", "2011")}),
+        ("es", "En 2011 Rosatom abrió una planta en Campinas.", {("BR", "energy_deal", "2011")}),
+    ],
+)
 def test_extract_attribution_needs_both_parties(language, text, expected):
     assert triples_in(language, text) == expected
 
@@ -555,18 +795,33 @@ def test_extract_gazetteer_keeps_only_safe_names():
 # --------------------------------------------------------------------------- categories
 
 
-@pytest.mark.parametrize("language, text, expected", [
-    # a port call or a bomber deployment is military cooperation, not a visit
-    ("en", "In 2019 two Russian bombers landed in Caracas and were welcomed by officials.",
-     {("VE", "military_cooperation", "2019")}),
-    ("es", "En 2019 dos bombarderos rusos aterrizaron en Caracas y fueron recibidos por "
-           "funcionarios.", {("VE", "military_cooperation", "2019")}),
-    ("pt", "Em 2019 dois bombardeiros russos pousaram em Caracas.",
-     {("VE", "military_cooperation", "2019")}),
-    # ... and a visit too when officials meet
-    ("en", "In 2019 Shoigu arrived in Havana with two frigates and held talks with Cuban "
-           "leaders.",
-     {("CU", "military_cooperation", "2019"), ("CU", "diplomatic_visit", "2019")}),
-])
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        # a port call or a bomber deployment is military cooperation, not a visit
+        (
+            "en",
+            "In 2019 two Russian bombers landed in Caracas and were welcomed by officials.",
+            {("VE", "military_cooperation", "2019")},
+        ),
+        (
+            "es",
+            "En 2019 dos bombarderos rusos aterrizaron en Caracas y fueron recibidos por "
+            "funcionarios.",
+            {("VE", "military_cooperation", "2019")},
+        ),
+        (
+            "pt",
+            "Em 2019 dois bombardeiros russos pousaram em Caracas.",
+            {("VE", "military_cooperation", "2019")},
+        ),
+        # ... and a visit too when officials meet
+        (
+            "en",
+            "In 2019 Shoigu arrived in Havana with two frigates and held talks with Cuban leaders.",
+            {("CU", "military_cooperation", "2019"), ("CU", "diplomatic_visit", "2019")},
+        ),
+    ],
+)
 def test_extract_port_call_is_military_unless_officials_meet(language, text, expected):
     assert triples_in(language, text) == expected

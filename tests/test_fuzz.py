@@ -32,8 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 READERS = Readers()
 FIXTURE_CHECK = HealthCheck.function_scoped_fixture  # small_pdf is module-scoped: safe
 SUFFIXES = ("txt", "md", "html", "pdf")
-GOOD_TEXT = ("Officials from both countries met in the capital on 3 May 2021 to discuss trade.\n\n"
-             "A second paragraph says the talks would continue later in the year.\n")
+GOOD_TEXT = (
+    "Officials from both countries met in the capital on 3 May 2021 to discuss trade.\n\n"
+    "A second paragraph says the talks would continue later in the year.\n"
+)
 
 
 def _parse(name: str, data: bytes):
@@ -54,8 +56,9 @@ def small_pdf() -> bytes:
     """A real PDF with a text layer, typeset by WeasyPrint from invented text."""
     import weasyprint
 
-    html = "<h1>Invented report</h1>" + "".join(f"<p>{GOOD_TEXT} Paragraph {i}.</p>"
-                                                for i in range(30))
+    html = "<h1>Invented report</h1>" + "".join(
+        f"<p>{GOOD_TEXT} Paragraph {i}.</p>" for i in range(30)
+    )
     return weasyprint.HTML(string=html).write_pdf()
 
 
@@ -71,9 +74,13 @@ def test_fuzz_reader_random_bytes(suffix, data):
 
 @pytest.mark.parametrize("suffix", SUFFIXES)
 @settings(max_examples=25, deadline=None)
-@given(text=st.text(max_size=2000), encoding=st.sampled_from(
-    ["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252"]),
-    cut=st.integers(0, 7))
+@given(
+    text=st.text(max_size=2000),
+    encoding=st.sampled_from(
+        ["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252"]
+    ),
+    cut=st.integers(0, 7),
+)
 def test_fuzz_reader_broken_encodings(suffix, text, encoding, cut):
     data = text.encode(encoding, errors="replace")
     _parse(f"x.{suffix}", data[: max(0, len(data) - cut)])
@@ -86,13 +93,16 @@ def test_fuzz_html_reader_malformed_markup(prefix, body):
     _parse("x.html", prefix + body.encode("utf-8"))
 
 
-@pytest.mark.parametrize("html", [
-    "<div>" * 5000 + "deep text" + "</div>" * 5000,
-    "<p>" + "<b><i>unclosed " * 5000,
-    "<span>" * (MAX_HTML_DEPTH + 20) + "just too deep",
-    "<table><tr><td>" * 3000,
-    "<script>" + "<div>" * 10000 + "</script><article><p>" + GOOD_TEXT + "</p></article>",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div>" * 5000 + "deep text" + "</div>" * 5000,
+        "<p>" + "<b><i>unclosed " * 5000,
+        "<span>" * (MAX_HTML_DEPTH + 20) + "just too deep",
+        "<table><tr><td>" * 3000,
+        "<script>" + "<div>" * 10000 + "</script><article><p>" + GOOD_TEXT + "</p></article>",
+    ],
+)
 def test_fuzz_html_reader_deep_nesting_is_refused_or_read(html):
     doc = _parse("x.html", html.encode())
     if doc is None:
@@ -171,15 +181,36 @@ def test_fuzz_hostile_corpus_is_read_with_warnings_not_crashes(tmp_path, small_p
     corpus = tmp_path / "corpus"
     _hostile_corpus(corpus, small_pdf)
     result = subprocess.run(
-        [sys.executable, "-m", "briefgen", "corpus", "list", "--corpus", str(corpus),
-         "--format", "json"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "BRIEFGEN_CACHE_DIR": str(tmp_path / "c")})
+        [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "corpus",
+            "list",
+            "--corpus",
+            str(corpus),
+            "--format",
+            "json",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "BRIEFGEN_CACHE_DIR": str(tmp_path / "c")},
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     ids = {d["doc"] for d in json.loads(result.stdout)}
     assert {"good", "good2", "good3", "long_line"} <= ids
-    for name in ("random.pdf", "empty.md", "nul.txt", "deep.html", "unclosed.html",
-                 "header_only.pdf", "binary.html"):
+    for name in (
+        "random.pdf",
+        "empty.md",
+        "nul.txt",
+        "deep.html",
+        "unclosed.html",
+        "header_only.pdf",
+        "binary.html",
+    ):
         assert name in result.stderr, name
         assert Path(name).stem not in ids
     assert "while reading" not in result.stderr  # no "unexpected …" refusal: all explained
@@ -219,11 +250,13 @@ def test_fuzz_cli_max_doc_mb_flag(tmp_path):
     corpus.mkdir()
     (corpus / "a.txt").write_text(GOOD_TEXT * 8_000)  # about 1.2 MB
     runner = CliRunner()
-    refused = runner.invoke(cli, ["corpus", "list", "--corpus", str(corpus), "--format", "json",
-                                  "--max-doc-mb", "1"])
+    refused = runner.invoke(
+        cli, ["corpus", "list", "--corpus", str(corpus), "--format", "json", "--max-doc-mb", "1"]
+    )
     assert refused.exit_code == 0 and json.loads(refused.stdout) == []
-    allowed = runner.invoke(cli, ["corpus", "list", "--corpus", str(corpus), "--format", "json",
-                                  "--max-doc-mb", "0"])
+    allowed = runner.invoke(
+        cli, ["corpus", "list", "--corpus", str(corpus), "--format", "json", "--max-doc-mb", "0"]
+    )
     assert allowed.exit_code == 0 and [d["doc"] for d in json.loads(allowed.stdout)] == ["a"]
 
 
@@ -231,8 +264,9 @@ def test_fuzz_fifty_megabyte_document_in_bounded_memory(tmp_path):
     """A 50 MB document, allowed with --max-doc-mb 0, read in a fresh process: RSS bounded."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    paragraph = ("Talks on energy cooperation continued in the capital, officials said. " * 140
-                 ).strip() + "\n\n"
+    paragraph = (
+        "Talks on energy cooperation continued in the capital, officials said. " * 140
+    ).strip() + "\n\n"
     with open(corpus / "big.txt", "w", encoding="utf-8") as handle:
         for _ in range(50_000_000 // len(paragraph) + 1):
             handle.write(paragraph)
@@ -242,9 +276,14 @@ def test_fuzz_fifty_megabyte_document_in_bounded_memory(tmp_path):
         "docs = load_corpus(sys.argv[1], cache_dir=False, max_doc_mb=0)\n"
         "print(len(docs[0].text), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(corpus)], capture_output=True,
-                            text=True, timeout=300, cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(corpus)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     chars, peak_mb = map(int, result.stdout.split())
     assert chars >= 50_000_000
@@ -255,16 +294,23 @@ def test_fuzz_fifty_megabyte_document_in_bounded_memory(tmp_path):
 
 
 @settings(max_examples=150, deadline=None)
-@given(text=st.text(max_size=300), language=st.sampled_from(["en", "es", "pt"]),
-       published=st.one_of(st.none(), st.sampled_from(["2020", "2021-06", "2022-02-28"])))
+@given(
+    text=st.text(max_size=300),
+    language=st.sampled_from(["en", "es", "pt"]),
+    published=st.one_of(st.none(), st.sampled_from(["2020", "2021-06", "2022-02-28"])),
+)
 def test_fuzz_find_dates_never_crashes(text, language, published):
     for mention in find_dates(text, published=published, language=language):
         assert 0 <= mention.start <= mention.end <= len(text)
 
 
-DATEISH = st.lists(st.sampled_from(list("0123456789 -/.,:TZ+aDecMayJunof") +
-                                   ["March", "de", "mayo", "2019", "31", "\u202e", "Sept."]),
-                   max_size=15).map("".join)
+DATEISH = st.lists(
+    st.sampled_from(
+        list("0123456789 -/.,:TZ+aDecMayJunof")
+        + ["March", "de", "mayo", "2019", "31", "\u202e", "Sept."]
+    ),
+    max_size=15,
+).map("".join)
 
 
 @settings(max_examples=200, deadline=None)
@@ -298,9 +344,19 @@ def test_fuzz_broken_sheet_names_file_line_and_is_not_rewritten(tmp_path, case):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     before = path.read_bytes()
     runner = CliRunner()
-    for args in (["check", "--data", str(tmp_path)],
-                 ["build", "bo", "--format", "html", "--data", str(tmp_path), "--out",
-                  str(tmp_path / "out")]):
+    for args in (
+        ["check", "--data", str(tmp_path)],
+        [
+            "build",
+            "bo",
+            "--format",
+            "html",
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    ):
         result = runner.invoke(cli, args)
         assert result.exit_code in (1, 2), result.output
         assert "Traceback" not in result.output
@@ -330,13 +386,19 @@ def test_fuzz_yaml_alias_bomb_is_refused_quickly(tmp_path, target):
         corpus.mkdir()
         (corpus / "a.txt").write_text(GOOD_TEXT)
         path = corpus / "sources.yaml"
-        path.write_text("bomb:\n" + _alias_bomb() + "sources:\n  - file: a.txt\n"
-                        "    title: *i\n    author: *i\n")
+        path.write_text(
+            "bomb:\n" + _alias_bomb() + "sources:\n  - file: a.txt\n    title: *i\n    author: *i\n"
+        )
         args = ["corpus", "list", "--corpus", str(corpus)]
     before = path.read_bytes()
-    result = subprocess.run([sys.executable, "-m", "briefgen", *args], capture_output=True,
-                            text=True, timeout=60, cwd=tmp_path,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 2, result.stderr
     assert f"{path}:" in result.stderr and "alias" in result.stderr
     assert "Traceback" not in result.stderr

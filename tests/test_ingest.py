@@ -38,8 +38,11 @@ REFERENCE = (
     "Señor Muñoz called it a “très bon” début; costs: 20 € per tonne.\n"
 )
 LATIN1 = (
-    REFERENCE.replace("’", "'").replace("“", '"').replace("”", '"')
-    .replace("—", "-").replace("€", "EUR")
+    REFERENCE.replace("’", "'")
+    .replace("“", '"')
+    .replace("”", '"')
+    .replace("—", "-")
+    .replace("€", "EUR")
 )
 
 INGEST_LOG = "briefgen.ingest"
@@ -61,8 +64,11 @@ def shared_corpus() -> Path:
 
 
 def warnings_of(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records
-            if r.name == INGEST_LOG and r.levelno == logging.WARNING]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == INGEST_LOG and r.levelno == logging.WARNING
+    ]
 
 
 def kind_of(doc_or_regions, text: str, phrase: str) -> str:
@@ -209,7 +215,10 @@ def test_ingest_markdown_front_matter(tmp_path):
     [doc] = load_corpus(tmp_path, cache_dir=False)
     assert doc.text == (TEXT / "front_matter.md").read_text(encoding="utf-8")
     assert (doc.title, doc.published, doc.author) == (
-        "Kenya and India expand rail cooperation", "2018-11-20", "A. Otieno")
+        "Kenya and India expand rail cooperation",
+        "2018-11-20",
+        "A. Otieno",
+    )
     assert doc.date_estimated is True
     assert kind_of(doc, doc.text, "title:") == "boilerplate"
     assert kind_of(doc, doc.text, "An Indian state company") == "body"
@@ -234,7 +243,7 @@ def html_expectations() -> list[tuple[str, dict]]:
 def test_ingest_html_keeps_article_drops_furniture(name, phrases):
     text = HtmlReader().read((HTML / name).read_bytes(), HTML / name).text
     regions = detect_regions(text)
-    visible = "".join(text[r.start:r.end] for r in regions if r.kind != "boilerplate")
+    visible = "".join(text[r.start : r.end] for r in regions if r.kind != "boilerplate")
     for phrase in phrases["keep"]:
         assert phrase in visible, phrase
     for phrase in phrases["drop"]:
@@ -273,15 +282,20 @@ def test_ingest_pdf_two_pages(tmp_path):
     assert "The first aircraft was delivered in 2020" in doc.text
     assert doc.text.index("thirty-six") < doc.text.index("first aircraft")
     assert (doc.title, doc.author, doc.published) == (
-        "Sweden and Brazil: fighter jets", "Lena Berg", "2014-10-24")
+        "Sweden and Brazil: fighter jets",
+        "Lena Berg",
+        "2014-10-24",
+    )
     assert doc.date_estimated is True
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: make_pdf('<div style="width:5cm;height:5cm;background:navy"></div>'),
-         "no text layer"),
+        (
+            lambda: make_pdf('<div style="width:5cm;height:5cm;background:navy"></div>'),
+            "no text layer",
+        ),
         (lambda: make_pdf(TWO_PAGE_PDF)[:600], "damaged PDF"),
         (lambda: b"%PDF-1.7\n" + bytes(range(256)), "damaged PDF"),
         (lambda: b"plain words, not a pdf", "not a PDF"),
@@ -334,16 +348,23 @@ REGION_CASES = [
         + "The deal is expected to run until 2037, with deliveries rising each year as new "
         "terminals open on the coast, and both governments described it as the start of a "
         "long partnership in energy and shipping between the two countries and beyond.\n",
-        {"Poland signed": "body", "Gas prices climb": "boilerplate",
-         "The deal is expected": "body"},
+        {
+            "Poland signed": "body",
+            "Gas prices climb": "boilerplate",
+            "The deal is expected": "body",
+        },
         id="related-list-then-body-resumes",
     ),
     pytest.param(
         "Morocco and Spain opened a power cable in 2018.\n\n"
         "desertfox\n4 years ago\nInteresting, but what about the costs?\nReply\n\n"
         "sunny_day\n3 years ago\nCosts were covered by both sides.\nReply\n",
-        {"Morocco and Spain": "body", "desertfox": "boilerplate",
-         "Interesting, but": "boilerplate", "Costs were covered": "boilerplate"},
+        {
+            "Morocco and Spain": "body",
+            "desertfox": "boilerplate",
+            "Interesting, but": "boilerplate",
+            "Costs were covered": "boilerplate",
+        },
         id="comment-thread-without-heading",
     ),
     pytest.param(
@@ -351,8 +372,11 @@ REGION_CASES = [
         "We and our advertising partners store cookies to measure traffic and personalise "
         "ads; you can withdraw consent at any time in the privacy settings of this site.\n"
         "Accept all\n",
-        {"Iceland sold": "body", "advertising partners": "boilerplate",
-         "Accept all": "boilerplate"},
+        {
+            "Iceland sold": "body",
+            "advertising partners": "boilerplate",
+            "Accept all": "boilerplate",
+        },
         id="cookie-notice",
     ),
     pytest.param(
@@ -365,8 +389,12 @@ REGION_CASES = [
     pytest.param(
         "Share\nTweet\nThe Philippines leased aircraft from Italy in 2016.\nAdvertisement\n"
         "The lease runs for ten years.\n",
-        {"Share": "boilerplate", "The Philippines": "body", "Advertisement": "boilerplate",
-         "The lease runs": "body"},
+        {
+            "Share": "boilerplate",
+            "The Philippines": "body",
+            "Advertisement": "boilerplate",
+            "The lease runs": "body",
+        },
         id="furniture-lines",
     ),
     pytest.param(
@@ -374,8 +402,11 @@ REGION_CASES = [
         "READ MORE: Oman expands its fleet of tankers\n\n"
         "The agreement was signed in Mombasa by the two transport ministers, officials said.\n\n"
         "It covers ten years.\n",
-        {"READ MORE": "boilerplate", "The agreement was signed": "body",
-         "It covers ten years": "body"},
+        {
+            "READ MORE": "boilerplate",
+            "The agreement was signed": "body",
+            "It covers ten years": "body",
+        },
         id="inline-read-more-teaser",
     ),
     pytest.param(
@@ -390,8 +421,11 @@ REGION_CASES = [
         "El gobierno de Chile firmó un acuerdo con Japón en 2019, informó el ministerio.\n\n"
         "Noticias relacionadas\n\nSube el precio del cobre\n\n3 comentarios\n\n"
         "juanp\nhace 2 días\nBuena noticia para el norte.\nResponder\n",
-        {"El gobierno de Chile": "body", "Sube el precio": "boilerplate",
-         "Buena noticia": "boilerplate"},
+        {
+            "El gobierno de Chile": "body",
+            "Sube el precio": "boilerplate",
+            "Buena noticia": "boilerplate",
+        },
         id="spanish-cues-are-data",
     ),
     pytest.param(
@@ -501,11 +535,15 @@ def write(path: Path, text: str) -> Path:
 
 def test_ingest_manifest_wins_over_text(tmp_path):
     shutil.copy(TEXT / "saved_page.txt", tmp_path / "a.txt")
-    write(tmp_path / "sources.yaml", (
-        "sources:\n"
-        "  - file: a.txt\n    title: Analyst title\n    published: 2021-06\n"
-        "    date_basis: stated in text\n    reliability: b\n    kind: news\n"
-        "    language: pt\n"))
+    write(
+        tmp_path / "sources.yaml",
+        (
+            "sources:\n"
+            "  - file: a.txt\n    title: Analyst title\n    published: 2021-06\n"
+            "    date_basis: stated in text\n    reliability: b\n    kind: news\n"
+            "    language: pt\n"
+        ),
+    )
     [doc] = load_corpus(tmp_path, cache_dir=False)
     assert (doc.title, doc.published, doc.date_estimated) == ("Analyst title", "2021-06", False)
     assert (doc.reliability, doc.kind, doc.language) == ("B", "news", "pt")
@@ -543,9 +581,13 @@ def test_ingest_manifest_malformed_names_file_and_line(tmp_path, manifest, where
 
 
 def test_ingest_manifest_reports_every_problem(tmp_path):
-    write(tmp_path / "sources.yaml", (
-        "sources:\n  - file: a.txt\n    reliability: Q\n  - file: b.txt\n"
-        "    published: someday\n"))
+    write(
+        tmp_path / "sources.yaml",
+        (
+            "sources:\n  - file: a.txt\n    reliability: Q\n  - file: b.txt\n"
+            "    published: someday\n"
+        ),
+    )
     with pytest.raises(IngestError) as info:
         read_manifest(tmp_path)
     assert "sources.yaml:2:" in info.value.message and "sources.yaml:4:" in info.value.message
@@ -675,8 +717,7 @@ def test_ingest_cache_manifest_change_applies_without_reparse(tmp_path, count_pa
     assert doc.reliability == "A" and count_parses == ["a.txt"]
 
 
-def test_ingest_cache_failed_files_not_cached_and_warnings_replayed(tmp_path, caplog,
-                                                                     count_parses):
+def test_ingest_cache_failed_files_not_cached_and_warnings_replayed(tmp_path, caplog, count_parses):
     for name in ("empty.txt", "truncated.txt"):
         shutil.copy(ENCODINGS / name, tmp_path / name)
     load_corpus(tmp_path, cache_dir=tmp_path / ".cache")
@@ -718,8 +759,10 @@ def test_ingest_cache_redone_when_cues_change(tmp_path, monkeypatch, count_parse
 
 
 def test_ingest_html_table_cells_stay_apart():
-    page = b"<html><body><article><table><tr><td>Cuba</td><td>2014</td></tr></table>" \
+    page = (
+        b"<html><body><article><table><tr><td>Cuba</td><td>2014</td></tr></table>"
         b"<p>Body text of the article about a treaty.</p></article></body></html>"
+    )
     assert "Cuba 2014" in HtmlReader().read(page, Path("t.html")).text
 
 
@@ -748,8 +791,9 @@ def test_ingest_cache_damaged_store_that_cannot_be_rebuilt_reads_every_file(
     monkeypatch.setattr(cache_module, "Store", refuse)
     assert cache_module.open_store(tmp_path / ".cache") is None
     assert [d.id for d in load_corpus(tmp_path, cache_dir=tmp_path / ".cache")] == ["a"]
-    assert any("cannot use the ingest cache (file is not a database)" in w
-               for w in warnings_of(caplog))
+    assert any(
+        "cannot use the ingest cache (file is not a database)" in w for w in warnings_of(caplog)
+    )
 
 
 def test_ingest_cache_early_stop_keeps_parses(tmp_path, count_parses):
@@ -797,8 +841,9 @@ def test_ingest_cli_corpus_list_json(cli, shared_corpus):
 
     from click.testing import CliRunner
 
-    result = CliRunner().invoke(cli, ["corpus", "list", "--corpus", str(shared_corpus),
-                                      "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["corpus", "list", "--corpus", str(shared_corpus), "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     listed = json.loads(result.output)
     manifest = read_manifest(shared_corpus)
@@ -830,11 +875,31 @@ def test_ingest_cli_errors_exit_2_without_traceback(cli, tmp_path, args):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from([
-    "Notes", "Comments", "Related", "1. Smith, 'Title', Journal, 2001.", "2 days ago", "Reply",
-    "This website uses cookies", "Plain body sentence about trade in 2010.", "", "  ", "\r",
-    "© 2020 Publisher", "https://example.org/x", "[1] Ibid., p. 4.", "Share",
-]) | st.text(max_size=40), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Notes",
+                "Comments",
+                "Related",
+                "1. Smith, 'Title', Journal, 2001.",
+                "2 days ago",
+                "Reply",
+                "This website uses cookies",
+                "Plain body sentence about trade in 2010.",
+                "",
+                "  ",
+                "\r",
+                "© 2020 Publisher",
+                "https://example.org/x",
+                "[1] Ibid., p. 4.",
+                "Share",
+            ]
+        )
+        | st.text(max_size=40),
+        max_size=30,
+    )
+)
 def test_ingest_regions_always_partition_text(lines):
     text = "\n".join(lines)
     regions = detect_regions(text)

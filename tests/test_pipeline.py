@@ -88,12 +88,24 @@ def test_pipeline_spanish_and_portuguese_articles_reach_the_briefings(tmp_path):
     corpus, data, out = tmp_path / "corpus", tmp_path / "data", tmp_path / "out"
     shutil.copytree(ESPT, corpus)
     runner = CliRunner()
-    result = runner.invoke(cli, ["update", "--corpus", str(corpus), "--data", str(data),
-                                 "-j", "1"])
+    result = runner.invoke(cli, ["update", "--corpus", str(corpus), "--data", str(data), "-j", "1"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (data / "factsheets").glob("*.yaml")) == ["bo.yaml", "pe.yaml"]
-    result = runner.invoke(cli, ["build", "pe", "bo", "--format", "html", "--data", str(data),
-                                 "--out", str(out), "--include-proposed"])
+    result = runner.invoke(
+        cli,
+        [
+            "build",
+            "pe",
+            "bo",
+            "--format",
+            "html",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--include-proposed",
+        ],
+    )
     assert result.exit_code == 0, result.output
     peru = (out / "pe.html").read_text(encoding="utf-8")
     bolivia = (out / "bo.html").read_text(encoding="utf-8")

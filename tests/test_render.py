@@ -44,24 +44,65 @@ def _quote(doc: str, text: str, start: int = 0) -> Quote:
     return Quote(doc=doc, text=text, start=start, end=start + len(text))
 
 
-def _event(n: int, category: str, date: str | None, title: str, quote: Quote, *,
-           status: str = "accepted", **kw) -> Event:
-    return Event(id=f"e-{n:04d}", country=kw.pop("country", "PE"), category=category,
-                 title=title, date=date, evidence=[quote], status=status, **kw)
+def _event(
+    n: int,
+    category: str,
+    date: str | None,
+    title: str,
+    quote: Quote,
+    *,
+    status: str = "accepted",
+    **kw,
+) -> Event:
+    return Event(
+        id=f"e-{n:04d}",
+        country=kw.pop("country", "PE"),
+        category=category,
+        title=title,
+        date=date,
+        evidence=[quote],
+        status=status,
+        **kw,
+    )
 
 
 SOURCES = {
-    "doc-a": Source(doc="doc-a", title="Andean partners look east", author="M. Quispe",
-                    publisher="Harbour Review", published="2023-05-14", reliability="B",
-                    kind="analysis", url="https://example.org/andean-partners"),
-    "doc-b": Source(doc="doc-b", title="Ministry statement on the energy memorandum",
-                    publisher="Ministry of Energy and Mines", published="2022-11",
-                    reliability="A", kind="official statement"),
-    "doc-c": Source(doc="doc-c", title="Helicopters, loans and leverage", author="J. Ortega",
-                    publisher="Pacific Monitor", published="2024", reliability="C",
-                    kind="news report", url="https://example.net/helicopters"),
-    "doc-d": Source(doc="doc-d", title="Rumours from the port", publisher="Coastal Wire",
-                    published="2024-02-02", reliability="E", kind="blog"),
+    "doc-a": Source(
+        doc="doc-a",
+        title="Andean partners look east",
+        author="M. Quispe",
+        publisher="Harbour Review",
+        published="2023-05-14",
+        reliability="B",
+        kind="analysis",
+        url="https://example.org/andean-partners",
+    ),
+    "doc-b": Source(
+        doc="doc-b",
+        title="Ministry statement on the energy memorandum",
+        publisher="Ministry of Energy and Mines",
+        published="2022-11",
+        reliability="A",
+        kind="official statement",
+    ),
+    "doc-c": Source(
+        doc="doc-c",
+        title="Helicopters, loans and leverage",
+        author="J. Ortega",
+        publisher="Pacific Monitor",
+        published="2024",
+        reliability="C",
+        kind="news report",
+        url="https://example.net/helicopters",
+    ),
+    "doc-d": Source(
+        doc="doc-d",
+        title="Rumours from the port",
+        publisher="Coastal Wire",
+        published="2024-02-02",
+        reliability="E",
+        kind="blog",
+    ),
 }
 
 
@@ -69,124 +110,334 @@ def make_sheet(country: str = "PE", *, injected: bool = False) -> FactSheet:
     """A small sheet: one accepted event per category, a proposed, a rejected and a stale one."""
     risky = f"Officials said {SCRIPT} was not on the agenda." if injected else None
     events = [
-        _event(1, "diplomatic_visit", "2023-03-09", "Foreign minister visits Lima",
-               _quote("doc-a", "The foreign minister arrived in Lima on Thursday for two days "
-                      "of talks.", 120), actors=["Foreign minister", "President"],
-               reliability="B", credibility=2, sources=2, publishers=2, country=country),
-        _event(2, "military_cooperation", "2022-07", "Helicopter maintenance contract",
-               _quote("doc-c", risky or "A maintenance contract for transport helicopters "
-                      "was signed in July.", 40), reliability="C", credibility=3,
-               country=country),
-        _event(3, "energy_deal", "2022-11-21", "Memorandum on gas exploration",
-               _quote("doc-b", "Both sides signed a memorandum on offshore gas exploration.",
-                      300), reliability="A", credibility=1, status="edited",
-               summary="A non-binding memorandum covering two offshore blocks.",
-               country=country),
-        _event(4, "energy_deal", "2024-01", "Unconfirmed refinery stake",
-               _quote("doc-d", "Sources claim a refinery stake is under discussion.", 10),
-               reliability="E", credibility=4, status="proposed", country=country),
-        _event(5, "diplomatic_visit", "2021-05-01", "Rejected visit",
-               _quote("doc-a", "A rejected sentence that must never appear.", 900),
-               status="rejected", country=country),
-        _event(6, "military_cooperation", "2020", "Stale exercise",
-               _quote("doc-c", "A stale sentence that must never appear.", 700),
-               stale=True, country=country),
+        _event(
+            1,
+            "diplomatic_visit",
+            "2023-03-09",
+            "Foreign minister visits Lima",
+            _quote(
+                "doc-a",
+                "The foreign minister arrived in Lima on Thursday for two days of talks.",
+                120,
+            ),
+            actors=["Foreign minister", "President"],
+            reliability="B",
+            credibility=2,
+            sources=2,
+            publishers=2,
+            country=country,
+        ),
+        _event(
+            2,
+            "military_cooperation",
+            "2022-07",
+            "Helicopter maintenance contract",
+            _quote(
+                "doc-c",
+                risky or "A maintenance contract for transport helicopters was signed in July.",
+                40,
+            ),
+            reliability="C",
+            credibility=3,
+            country=country,
+        ),
+        _event(
+            3,
+            "energy_deal",
+            "2022-11-21",
+            "Memorandum on gas exploration",
+            _quote("doc-b", "Both sides signed a memorandum on offshore gas exploration.", 300),
+            reliability="A",
+            credibility=1,
+            status="edited",
+            summary="A non-binding memorandum covering two offshore blocks.",
+            country=country,
+        ),
+        _event(
+            4,
+            "energy_deal",
+            "2024-01",
+            "Unconfirmed refinery stake",
+            _quote("doc-d", "Sources claim a refinery stake is under discussion.", 10),
+            reliability="E",
+            credibility=4,
+            status="proposed",
+            country=country,
+        ),
+        _event(
+            5,
+            "diplomatic_visit",
+            "2021-05-01",
+            "Rejected visit",
+            _quote("doc-a", "A rejected sentence that must never appear.", 900),
+            status="rejected",
+            country=country,
+        ),
+        _event(
+            6,
+            "military_cooperation",
+            "2020",
+            "Stale exercise",
+            _quote("doc-c", "A stale sentence that must never appear.", 700),
+            stale=True,
+            country=country,
+        ),
     ]
-    disagreements = [Disagreement(
-        country=country, topic="Value of the helicopter contract", kind="value_conflict",
-        status="accepted",
-        claims=[Claim(_quote("doc-c", "The contract is worth about 40 million dollars.", 500),
-                      "About 40 million dollars"),
-                Claim(_quote("doc-a", "Officials put the contract at 25 million dollars.", 640),
-                      "25 million dollars")])]
+    disagreements = [
+        Disagreement(
+            country=country,
+            topic="Value of the helicopter contract",
+            kind="value_conflict",
+            status="accepted",
+            claims=[
+                Claim(
+                    _quote("doc-c", "The contract is worth about 40 million dollars.", 500),
+                    "About 40 million dollars",
+                ),
+                Claim(
+                    _quote("doc-a", "Officials put the contract at 25 million dollars.", 640),
+                    "25 million dollars",
+                ),
+            ],
+        )
+    ]
     return FactSheet(
-        country=country, power="Russia", events=events, disagreements=disagreements,
-        key_judgments=[KeyJudgment("Engagement is broadening from diplomacy into energy.",
-                                   "moderate", ["e-0001", "e-0003", "e-0005"])],
-        sources=dict(SOURCES), bottom_line="A slow, cautious widening of ties.",
-        outlook="Expect further energy talks.", reviewer="A. Analyst", reviewed="2024-03-01")
+        country=country,
+        power="Russia",
+        events=events,
+        disagreements=disagreements,
+        key_judgments=[
+            KeyJudgment(
+                "Engagement is broadening from diplomacy into energy.",
+                "moderate",
+                ["e-0001", "e-0003", "e-0005"],
+            )
+        ],
+        sources=dict(SOURCES),
+        bottom_line="A slow, cautious widening of ties.",
+        outlook="Expect further energy talks.",
+        reviewer="A. Analyst",
+        reviewed="2024-03-01",
+    )
 
 
 def make_sample_sheet(country: str = "PE") -> FactSheet:
     """A realistic invented sheet: a dozen events, two disagreements, three key judgments."""
     rows = [
-        ("diplomatic_visit", "2019-04-11", "Deputy foreign minister opens consultations",
-         "doc-a", "The deputy foreign minister opened political consultations in the capital, "
-         "the first such round in six years.", "B", 2, ["Deputy foreign minister"]),
-        ("diplomatic_visit", "2021-09", "Parliamentary delegation visits Moscow", "doc-c",
-         "A cross-party delegation of eight legislators travelled to Moscow in September.",
-         "C", 3, ["Congress delegation", "State Duma"]),
-        ("diplomatic_visit", "2023-03-09", "Foreign minister visits Lima", "doc-a",
-         "The foreign minister arrived in Lima on Thursday for two days of talks.", "B", 1,
-         ["Foreign minister", "President"]),
-        ("diplomatic_visit", "2024-06-18", "President meets envoy at regional summit", "doc-b",
-         "The President received the special envoy on the margins of the regional summit.",
-         "A", 2, ["President", "Special envoy"]),
-        ("military_cooperation", "2019", "Training places for officers", "doc-c",
-         "Twelve army officers will take up training places at a Russian academy this year.",
-         "C", 3, ["Ministry of Defence"]),
-        ("military_cooperation", "2020-02-05", "Helicopter maintenance centre agreed", "doc-c",
-         "The ministry agreed to set up a maintenance centre for its transport helicopters.",
-         "C", 2, ["Ministry of Defence", "Helicopter holding"]),
-        ("military_cooperation", "2022-10", "Naval port call", "doc-d",
-         "A training ship is said to have docked for three days in October.", "E", 4,
-         ["Navy"]),
-        ("military_cooperation", "2023-11-20", "Air defence radar offer", "doc-a",
-         "Moscow offered to supply two radar systems on credit, officials confirmed.", "B", 2,
-         ["Ministry of Defence", "Export agency"]),
-        ("energy_deal", "2019-08-30", "Power plant turbine contract", "doc-b",
-         "The state utility signed a contract for two gas turbines for the northern plant.",
-         "A", 1, ["State utility", "Turbine maker"]),
-        ("energy_deal", "2021-03", "Nuclear research memorandum", "doc-b",
-         "The agencies signed a memorandum on a nuclear research centre.", "A", 2,
-         ["Nuclear agency", "State utility"]),
-        ("energy_deal", "2022-11-21", "Offshore gas exploration memorandum", "doc-b",
-         "Both sides signed a memorandum on offshore gas exploration.", "A", 1,
-         ["Energy ministry", "Oil major"]),
-        ("energy_deal", "2024-01", "Refinery stake under discussion", "doc-d",
-         "Sources claim a refinery stake is under discussion.", "E", 4, ["Oil major"]),
+        (
+            "diplomatic_visit",
+            "2019-04-11",
+            "Deputy foreign minister opens consultations",
+            "doc-a",
+            "The deputy foreign minister opened political consultations in the capital, "
+            "the first such round in six years.",
+            "B",
+            2,
+            ["Deputy foreign minister"],
+        ),
+        (
+            "diplomatic_visit",
+            "2021-09",
+            "Parliamentary delegation visits Moscow",
+            "doc-c",
+            "A cross-party delegation of eight legislators travelled to Moscow in September.",
+            "C",
+            3,
+            ["Congress delegation", "State Duma"],
+        ),
+        (
+            "diplomatic_visit",
+            "2023-03-09",
+            "Foreign minister visits Lima",
+            "doc-a",
+            "The foreign minister arrived in Lima on Thursday for two days of talks.",
+            "B",
+            1,
+            ["Foreign minister", "President"],
+        ),
+        (
+            "diplomatic_visit",
+            "2024-06-18",
+            "President meets envoy at regional summit",
+            "doc-b",
+            "The President received the special envoy on the margins of the regional summit.",
+            "A",
+            2,
+            ["President", "Special envoy"],
+        ),
+        (
+            "military_cooperation",
+            "2019",
+            "Training places for officers",
+            "doc-c",
+            "Twelve army officers will take up training places at a Russian academy this year.",
+            "C",
+            3,
+            ["Ministry of Defence"],
+        ),
+        (
+            "military_cooperation",
+            "2020-02-05",
+            "Helicopter maintenance centre agreed",
+            "doc-c",
+            "The ministry agreed to set up a maintenance centre for its transport helicopters.",
+            "C",
+            2,
+            ["Ministry of Defence", "Helicopter holding"],
+        ),
+        (
+            "military_cooperation",
+            "2022-10",
+            "Naval port call",
+            "doc-d",
+            "A training ship is said to have docked for three days in October.",
+            "E",
+            4,
+            ["Navy"],
+        ),
+        (
+            "military_cooperation",
+            "2023-11-20",
+            "Air defence radar offer",
+            "doc-a",
+            "Moscow offered to supply two radar systems on credit, officials confirmed.",
+            "B",
+            2,
+            ["Ministry of Defence", "Export agency"],
+        ),
+        (
+            "energy_deal",
+            "2019-08-30",
+            "Power plant turbine contract",
+            "doc-b",
+            "The state utility signed a contract for two gas turbines for the northern plant.",
+            "A",
+            1,
+            ["State utility", "Turbine maker"],
+        ),
+        (
+            "energy_deal",
+            "2021-03",
+            "Nuclear research memorandum",
+            "doc-b",
+            "The agencies signed a memorandum on a nuclear research centre.",
+            "A",
+            2,
+            ["Nuclear agency", "State utility"],
+        ),
+        (
+            "energy_deal",
+            "2022-11-21",
+            "Offshore gas exploration memorandum",
+            "doc-b",
+            "Both sides signed a memorandum on offshore gas exploration.",
+            "A",
+            1,
+            ["Energy ministry", "Oil major"],
+        ),
+        (
+            "energy_deal",
+            "2024-01",
+            "Refinery stake under discussion",
+            "doc-d",
+            "Sources claim a refinery stake is under discussion.",
+            "E",
+            4,
+            ["Oil major"],
+        ),
     ]
     events = []
     for n, (cat, when, title, doc, text, rel, cred, actors) in enumerate(rows, start=1):
-        events.append(_event(n, cat, when, title, _quote(doc, text, 100 * n), reliability=rel,
-                             credibility=cred, actors=actors, sources=1 + n % 3,
-                             publishers=1 + n % 2, country=country))
+        events.append(
+            _event(
+                n,
+                cat,
+                when,
+                title,
+                _quote(doc, text, 100 * n),
+                reliability=rel,
+                credibility=cred,
+                actors=actors,
+                sources=1 + n % 3,
+                publishers=1 + n % 2,
+                country=country,
+            )
+        )
     events[2].date_range = ("2023-03-09", "2023-03-10")
-    events[7].evidence.append(_quote("doc-c", "Two radar systems were offered on soft credit "
-                                     "terms.", 2200))
+    events[7].evidence.append(
+        _quote("doc-c", "Two radar systems were offered on soft credit terms.", 2200)
+    )
     events[8].notes = "Turbine delivery was later delayed by sanctions; see outlook."
     disagreements = [
-        Disagreement(country=country, topic="Value of the radar offer", kind="value_conflict",
-                     status="accepted", claims=[
-                         Claim(_quote("doc-a", "The offer is worth about 90 million dollars.",
-                                      3000), "About 90 million dollars"),
-                         Claim(_quote("doc-c", "The credit line would reach 150 million "
-                                      "dollars.", 3100), "Up to 150 million dollars")]),
-        Disagreement(country=country, topic="Whether the port call happened",
-                     kind="reported_dispute", status="accepted", claims=[
-                         Claim(_quote("doc-d", "A training ship is said to have docked for "
-                                      "three days.", 3200), "The ship docked"),
-                         Claim(_quote("doc-b", "The ministry denied that any foreign warship "
-                                      "had docked.", 3300), "No ship docked")]),
+        Disagreement(
+            country=country,
+            topic="Value of the radar offer",
+            kind="value_conflict",
+            status="accepted",
+            claims=[
+                Claim(
+                    _quote("doc-a", "The offer is worth about 90 million dollars.", 3000),
+                    "About 90 million dollars",
+                ),
+                Claim(
+                    _quote("doc-c", "The credit line would reach 150 million dollars.", 3100),
+                    "Up to 150 million dollars",
+                ),
+            ],
+        ),
+        Disagreement(
+            country=country,
+            topic="Whether the port call happened",
+            kind="reported_dispute",
+            status="accepted",
+            claims=[
+                Claim(
+                    _quote("doc-d", "A training ship is said to have docked for three days.", 3200),
+                    "The ship docked",
+                ),
+                Claim(
+                    _quote(
+                        "doc-b", "The ministry denied that any foreign warship had docked.", 3300
+                    ),
+                    "No ship docked",
+                ),
+            ],
+        ),
     ]
     judgments = [
-        KeyJudgment("Energy is the most durable strand of the relationship: contracts signed "
-                    "since 2019 tie state utilities to Russian suppliers for a decade.", "high",
-                    ["e-0009", "e-0010", "e-0011"]),
-        KeyJudgment("Military cooperation remains small and centred on maintaining legacy "
-                    "equipment rather than new acquisitions.", "moderate",
-                    ["e-0006", "e-0008"]),
-        KeyJudgment("High-level visits are likely to continue, but reporting on naval activity "
-                    "is thin and partly contradicted.", "low", ["e-0007"]),
+        KeyJudgment(
+            "Energy is the most durable strand of the relationship: contracts signed "
+            "since 2019 tie state utilities to Russian suppliers for a decade.",
+            "high",
+            ["e-0009", "e-0010", "e-0011"],
+        ),
+        KeyJudgment(
+            "Military cooperation remains small and centred on maintaining legacy "
+            "equipment rather than new acquisitions.",
+            "moderate",
+            ["e-0006", "e-0008"],
+        ),
+        KeyJudgment(
+            "High-level visits are likely to continue, but reporting on naval activity "
+            "is thin and partly contradicted.",
+            "low",
+            ["e-0007"],
+        ),
     ]
     return FactSheet(
-        country=country, power="Russia", events=events, disagreements=disagreements,
-        key_judgments=judgments, sources=dict(SOURCES),
+        country=country,
+        power="Russia",
+        events=events,
+        disagreements=disagreements,
+        key_judgments=judgments,
+        sources=dict(SOURCES),
         bottom_line="Russia is a steady but second-tier partner: energy contracts give it "
-                    "lasting ties to state companies, while military links stay modest.",
+        "lasting ties to state companies, while military links stay modest.",
         outlook="Expect energy talks to continue under sanctions pressure and occasional "
-                "high-level visits; a large arms deal is unlikely in the next two years.",
-        reviewer="A. Analyst", reviewed="2024-07-01")
+        "high-level visits; a large arms deal is unlikely in the next two years.",
+        reviewer="A. Analyst",
+        reviewed="2024-07-01",
+    )
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -194,15 +445,26 @@ def make_sample_sheet(country: str = "PE") -> FactSheet:
 GOLDEN = Path(__file__).parent / "golden"
 EPOCH = "1720000000"  # 2024-07-03T09:46:40Z
 FIXED = RenderOptions(generated=date(2024, 7, 15))
-SECTION_HEADINGS = ["Key judgments", "Diplomatic visits", "Military cooperation", "Energy deals",
-                    "Points of disagreement", "Sources", "Method note"]
-SHOWN_QUOTES = ["The foreign minister arrived in Lima on Thursday for two days of talks.",
-                "A maintenance contract for transport helicopters was signed in July.",
-                "Both sides signed a memorandum on offshore gas exploration.",
-                "The contract is worth about 40 million dollars.",
-                "Officials put the contract at 25 million dollars."]
-HIDDEN_QUOTES = ["A rejected sentence that must never appear.",
-                 "A stale sentence that must never appear."]
+SECTION_HEADINGS = [
+    "Key judgments",
+    "Diplomatic visits",
+    "Military cooperation",
+    "Energy deals",
+    "Points of disagreement",
+    "Sources",
+    "Method note",
+]
+SHOWN_QUOTES = [
+    "The foreign minister arrived in Lima on Thursday for two days of talks.",
+    "A maintenance contract for transport helicopters was signed in July.",
+    "Both sides signed a memorandum on offshore gas exploration.",
+    "The contract is worth about 40 million dollars.",
+    "Officials put the contract at 25 million dollars.",
+]
+HIDDEN_QUOTES = [
+    "A rejected sentence that must never appear.",
+    "A stale sentence that must never appear.",
+]
 PROPOSED_QUOTE = "Sources claim a refinery stake is under discussion."
 
 
@@ -259,16 +521,21 @@ def injected_outputs() -> dict[str, object]:
     # a copy: the module's shared SOURCES must stay clean for the golden files
     sheet.sources["doc-a"] = dataclasses.replace(sheet.sources["doc-a"], title=f"Title {SCRIPT}")
     options = RenderOptions(generated=date(2024, 7, 15), handling=f"SECRET {SCRIPT}")
-    return {"html": render_html(sheet, options),
-            "fragment": render_html(sheet, options, fragment=True),
-            "pdf": render_pdf(sheet, options)}
+    return {
+        "html": render_html(sheet, options),
+        "fragment": render_html(sheet, options, fragment=True),
+        "pdf": render_pdf(sheet, options),
+    }
 
 
 def text_of(outputs: dict[str, object], fmt: str) -> str:
     if fmt == "pdf":
         return pdf_text(outputs["pdf"])
-    return HTMLParser(outputs[fmt]).body.text(separator=" ") if fmt == "html" else \
-        HTMLParser(outputs[fmt]).css_first(".briefgen").text(separator=" ")
+    return (
+        HTMLParser(outputs[fmt]).body.text(separator=" ")
+        if fmt == "html"
+        else HTMLParser(outputs[fmt]).css_first(".briefgen").text(separator=" ")
+    )
 
 
 # --------------------------------------------------------------------------- content
@@ -337,20 +604,29 @@ def test_render_overview_counts_span_and_actors(outputs):
     assert "Main actors: Foreign minister and President." in overviews[0]
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("2024", "2024"), ("2024-03", "March 2024"), ("2024-03-05", "5 March 2024"),
-    (None, "Undated"), ("sometime", "sometime"),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("2024", "2024"),
+        ("2024-03", "March 2024"),
+        ("2024-03-05", "5 March 2024"),
+        (None, "Undated"),
+        ("sometime", "sometime"),
+    ],
+)
 def test_render_format_date(value, expected):
     assert format_date(value) == expected
 
 
-@pytest.mark.parametrize("start,end,expected", [
-    ("2024-03-03", "2024-03-05", "3–5 March 2024"),
-    ("2024-03-30", "2024-04-02", "30 March – 2 April 2024"),
-    ("2023-12-30", "2024-01-02", "30 December 2023 – 2 January 2024"),
-    ("2023", "2024-01", "2023 – January 2024"),
-])
+@pytest.mark.parametrize(
+    "start,end,expected",
+    [
+        ("2024-03-03", "2024-03-05", "3–5 March 2024"),
+        ("2024-03-30", "2024-04-02", "30 March – 2 April 2024"),
+        ("2023-12-30", "2024-01-02", "30 December 2023 – 2 January 2024"),
+        ("2023", "2024-01", "2023 – January 2024"),
+    ],
+)
 def test_render_format_range(start, end, expected):
     assert format_range(start, end) == expected
 
@@ -393,8 +669,15 @@ def test_render_template_syntax_error_names_file(tmp_path):
         render_html(make_sheet(), RenderOptions(templates_dir=tmp_path))
 
 
-@pytest.mark.parametrize("url", ["http://example.com/logo.png", "https://example.com/x.css",
-                                 "file:///etc/passwd", "ftp://example.com/f"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/logo.png",
+        "https://example.com/x.css",
+        "file:///etc/passwd",
+        "ftp://example.com/f",
+    ],
+)
 def test_render_url_fetcher_refuses_outside_resources(url):
     with pytest.raises(ValueError):
         _url_fetcher([default_templates_dir()]).fetch(url)
@@ -428,16 +711,16 @@ def _selectors(rules) -> list[str]:
             found += _split_selectors(tinycss2.serialize(rule.prelude))
         elif rule.type == "at-rule":
             assert rule.lower_at_keyword in ("media", "supports"), f"@{rule.at_keyword}"
-            found += _selectors(tinycss2.parse_rule_list(rule.content, skip_comments=True,
-                                                         skip_whitespace=True))
+            found += _selectors(
+                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            )
     return found
 
 
 def test_render_fragment_css_is_scoped(outputs):
     tree = HTMLParser(outputs["fragment"])
     css = "".join(node.text() for node in tree.css("style"))
-    selectors = _selectors(tinycss2.parse_stylesheet(css, skip_comments=True,
-                                                     skip_whitespace=True))
+    selectors = _selectors(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
     assert len(selectors) > 50
     unscoped = [s for s in selectors if not re.match(r"\.briefgen(?![\w-])", s)]
     assert unscoped == []
@@ -490,8 +773,9 @@ def test_render_pdf_metadata(outputs):
     assert meta.author == "A. Analyst"
     assert "engagement with Peru" in meta.subject
     assert "Energy deals" in meta["/Keywords"]
-    assert meta["/CreationDate"].startswith("D:20240715") and meta["/ModDate"] == \
-        meta["/CreationDate"]
+    assert (
+        meta["/CreationDate"].startswith("D:20240715") and meta["/ModDate"] == meta["/CreationDate"]
+    )
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 
@@ -507,8 +791,11 @@ def test_render_pdf_running_header_and_page_numbers(outputs):
 
 def test_render_pdf_citations_link_to_sources(outputs):
     reader = pypdf.PdfReader(io.BytesIO(outputs["pdf"]))
-    targets = [annot.get_object().get("/Dest") for page in reader.pages
-               for annot in page.get("/Annots") or []]
+    targets = [
+        annot.get_object().get("/Dest")
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+    ]
     sources = {t for t in targets if t and t.startswith("briefgen-pe-src-")}
     assert sources == {"briefgen-pe-src-doc-a", "briefgen-pe-src-doc-b", "briefgen-pe-src-doc-c"}
     assert sources <= set(reader.named_destinations)
@@ -525,13 +812,26 @@ def test_render_pdf_page_size(size, box):
 
 def test_render_pdf_repeats_table_headers_across_pages():
     sheet = make_sheet()
-    long_quote = _quote("doc-a", "A delegation met officials to review trade and transport "
-                        "links in a long session that ran late into the evening.", 50)
-    sheet.events = [_event(100 + n, "diplomatic_visit", f"2023-{1 + n % 12:02d}-0{1 + n % 9}",
-                           f"Visit number {n}", long_quote) for n in range(40)]
+    long_quote = _quote(
+        "doc-a",
+        "A delegation met officials to review trade and transport "
+        "links in a long session that ran late into the evening.",
+        50,
+    )
+    sheet.events = [
+        _event(
+            100 + n,
+            "diplomatic_visit",
+            f"2023-{1 + n % 12:02d}-0{1 + n % 9}",
+            f"Visit number {n}",
+            long_quote,
+        )
+        for n in range(40)
+    ]
     pages = pypdf.PdfReader(io.BytesIO(render_pdf(sheet, FIXED))).pages
-    with_rows = [squash(p.extract_text()) for p in pages if "Visitnumber" in
-                 squash(p.extract_text())]
+    with_rows = [
+        squash(p.extract_text()) for p in pages if "Visitnumber" in squash(p.extract_text())
+    ]
     assert len(with_rows) >= 3
     assert all("EVENTANDEVIDENCE" in text for text in with_rows)
 
@@ -597,10 +897,12 @@ def test_render_override_extends_default_block(tmp_path):
     (tmp_path / "_body.html").write_text(
         '{% extends "default:_body.html" %}\n'
         '{% block logo %}<p class="bg-logo">ACME Analysis</p>{% endblock %}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "_theme.css").write_text(
         '{% include "default:_theme.css" %}\n.briefgen { --bg-accent: #7a1f5c; }\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     html = render_html(make_sheet(), RenderOptions(templates_dir=tmp_path))
     assert '<p class="bg-logo">ACME Analysis</p>' in html
     assert "--bg-accent: #7a1f5c" in html
@@ -627,8 +929,11 @@ def test_render_override_handling_line(outputs):
 def test_render_write_briefing_writes_each_format(tmp_path):
     out = tmp_path / "out" / "nested"
     written = write_briefing(make_sheet(), out, ["html", "fragment", "pdf"], FIXED)
-    assert written == {"html": out / "pe.html", "fragment": out / "pe.fragment.html",
-                       "pdf": out / "pe.pdf"}
+    assert written == {
+        "html": out / "pe.html",
+        "fragment": out / "pe.fragment.html",
+        "pdf": out / "pe.pdf",
+    }
     assert written["pdf"].read_bytes().startswith(b"%PDF-")
     assert sorted(p.name for p in out.iterdir()) == ["pe.fragment.html", "pe.html", "pe.pdf"]
 
@@ -652,4 +957,5 @@ def test_render_golden(name, fragment):
     assert golden.exists(), f"{golden} missing; run with BRIEFGEN_UPDATE_GOLDEN=1"
     assert html == golden.read_text(encoding="utf-8"), (
         f"{name} differs from {golden}; if the change is intended, regenerate with "
-        "BRIEFGEN_UPDATE_GOLDEN=1 and review the diff")
+        "BRIEFGEN_UPDATE_GOLDEN=1 and review the diff"
+    )

@@ -24,8 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CHECK_SCRIPT = ROOT / "tests" / "browser" / "check.mjs"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which(
-    "chromium-browser") or "/usr/bin/chromium"
+CHROMIUM = (
+    os.environ.get("CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+    or "/usr/bin/chromium"
+)
 OPTIONS = RenderOptions(generated=date(2024, 7, 15))
 
 # Styles a host page commonly sets on bare elements (a CMS theme plus a Bootstrap-like
@@ -76,13 +80,38 @@ and <strong data-key="strong">strong text</strong>.</p>
 </main>
 """
 PROPERTIES = [
-    "color", "background-color", "font-family", "font-size", "font-weight", "font-style",
-    "line-height", "letter-spacing", "text-transform", "text-align", "text-decoration-line",
-    "vertical-align", "display", "list-style-type", "border-collapse", "caption-side",
-    "margin-top", "margin-right", "margin-bottom", "margin-left",
-    "padding-top", "padding-right", "padding-bottom", "padding-left",
-    "border-top-width", "border-right-width", "border-bottom-width", "border-left-width",
-    "border-top-style", "border-left-style", "border-top-color", "border-left-color",
+    "color",
+    "background-color",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "line-height",
+    "letter-spacing",
+    "text-transform",
+    "text-align",
+    "text-decoration-line",
+    "vertical-align",
+    "display",
+    "list-style-type",
+    "border-collapse",
+    "caption-side",
+    "margin-top",
+    "margin-right",
+    "margin-bottom",
+    "margin-left",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+    "border-top-width",
+    "border-right-width",
+    "border-bottom-width",
+    "border-left-width",
+    "border-top-style",
+    "border-left-style",
+    "border-top-color",
+    "border-left-color",
 ]
 
 
@@ -92,10 +121,12 @@ def _require(condition: bool, reason: str) -> None:
 
 
 def _host_page(fragment: str, css: str) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>Host page</title><style>{css}</style></head><body>"
-            f"{HOST_BODY.replace('{fragment}', fragment)}</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Host page</title><style>{css}</style></head><body>"
+        f"{HOST_BODY.replace('{fragment}', fragment)}</body></html>\n"
+    )
 
 
 def _edition(sheet) -> dict:
@@ -107,9 +138,14 @@ def _edition(sheet) -> dict:
     before.key_judgments[0].confidence = "moderate"
     before.disagreements = before.disagreements[:1]
     changes = compare(edition_content(before), edition_content(sheet), sheet)
-    return {"number": 2, "date": "2024-07-15", "date_text": "15 July 2024", "recorded": True,
-            "since": {"number": 1, "date": "2024-06-01", "date_text": "1 June 2024"},
-            "changes": changes}
+    return {
+        "number": 2,
+        "date": "2024-07-15",
+        "date_text": "15 July 2024",
+        "recorded": True,
+        "since": {"number": 1, "date": "2024-06-01", "date_text": "1 June 2024"},
+        "changes": changes,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -137,9 +173,10 @@ def browser(pages, tmp_path_factory) -> dict[str, object]:
     """Results of one Chromium run: axe on two pages, computed styles on four."""
     _require(shutil.which("node") is not None, "node not installed (apt-get install nodejs)")
     _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (set CHROMIUM)")
-    _require((NODE_MODULES / "playwright-core").is_dir() and
-             (NODE_MODULES / "axe-core").is_dir(),
-             "npm dev dependencies missing; run `npm ci` in the repository")
+    _require(
+        (NODE_MODULES / "playwright-core").is_dir() and (NODE_MODULES / "axe-core").is_dir(),
+        "npm dev dependencies missing; run `npm ci` in the repository",
+    )
     uri = {name: path.as_uri() for name, path in pages.items()}
     host_keys = "[data-key]"
     fragment_nodes = ".briefgen, .briefgen *:not(style)"
@@ -147,18 +184,35 @@ def browser(pages, tmp_path_factory) -> dict[str, object]:
         {"kind": "axe", "url": uri["standalone"]},
         {"kind": "axe", "url": uri["host_with_fragment"]},
         {"kind": "styles", "url": uri["host"], "selector": host_keys, "properties": PROPERTIES},
-        {"kind": "styles", "url": uri["host_with_fragment"], "selector": host_keys,
-         "properties": PROPERTIES},
-        {"kind": "styles", "url": uri["blank_with_fragment"], "selector": fragment_nodes,
-         "properties": PROPERTIES},
-        {"kind": "styles", "url": uri["host_with_fragment"], "selector": fragment_nodes,
-         "properties": PROPERTIES},
+        {
+            "kind": "styles",
+            "url": uri["host_with_fragment"],
+            "selector": host_keys,
+            "properties": PROPERTIES,
+        },
+        {
+            "kind": "styles",
+            "url": uri["blank_with_fragment"],
+            "selector": fragment_nodes,
+            "properties": PROPERTIES,
+        },
+        {
+            "kind": "styles",
+            "url": uri["host_with_fragment"],
+            "selector": fragment_nodes,
+            "properties": PROPERTIES,
+        },
     ]
     job_file = tmp_path_factory.mktemp("jobs") / "jobs.json"
     job_file.write_text(json.dumps(jobs), encoding="utf-8")
-    run = subprocess.run(["node", str(CHECK_SCRIPT), str(job_file)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "CHROMIUM": CHROMIUM})
+    run = subprocess.run(
+        ["node", str(CHECK_SCRIPT), str(job_file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "CHROMIUM": CHROMIUM},
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     results = json.loads(run.stdout)
     return {"axe": results[0:2], "styles": results[2:6], "requests": results[6]}
@@ -171,17 +225,29 @@ def _styles(result: dict) -> dict[str, dict[str, str]]:
 def test_render_browser_html_passes_nu_checker(pages):
     _require(shutil.which("java") is not None, "no JRE (apt-get install default-jre-headless)")
     _require(VNU_JAR.is_file(), "vnu-jar missing; run `npm ci` in the repository")
-    run = subprocess.run(["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only",
-                          str(pages["standalone"])], capture_output=True, text=True,
-                         timeout=120)
+    run = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(VNU_JAR),
+            "--format",
+            "json",
+            "--errors-only",
+            str(pages["standalone"]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     messages = json.loads(run.stderr or '{"messages": []}')["messages"]
     assert messages == [], json.dumps(messages, indent=1)[:3000]
 
 
 @pytest.mark.parametrize("index,page", [(0, "standalone"), (1, "host page with fragment")])
 def test_render_browser_axe_finds_no_serious_violation(browser, index, page):
-    violations = [v for v in browser["axe"][index]["violations"]
-                  if v["impact"] in ("serious", "critical")]
+    violations = [
+        v for v in browser["axe"][index]["violations"] if v["impact"] in ("serious", "critical")
+    ]
     assert violations == [], f"{page}: {json.dumps(violations, indent=1)}"
 
 
@@ -200,13 +266,17 @@ def test_render_browser_fragment_resists_host_styles(browser):
     assert len(blank) == len(hosted) > 100
     changed = []
     for plain, styled in zip(blank, hosted, strict=True):
-        diff = {p: (plain["values"][p], styled["values"][p]) for p in PROPERTIES
-                if plain["values"][p] != styled["values"][p]}
+        diff = {
+            p: (plain["values"][p], styled["values"][p])
+            for p in PROPERTIES
+            if plain["values"][p] != styled["values"][p]
+        }
         if diff:
             changed.append((plain["key"], diff))
     by_property: dict[str, list[str]] = {}
     for key, diff in changed:
         for prop, values in diff.items():
             by_property.setdefault(prop, []).append(f"{key}: {values[0]} → {values[1]}")
-    assert changed == [], json.dumps({p: v[:4] for p, v in by_property.items()}, indent=1,
-                                     ensure_ascii=False)
+    assert changed == [], json.dumps(
+        {p: v[:4] for p, v in by_property.items()}, indent=1, ensure_ascii=False
+    )

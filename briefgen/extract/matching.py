@@ -67,8 +67,9 @@ class Sentence:
     cues: list[Cue] = field(default_factory=list)
 
     def has(self, kind: str, category: str | None = None) -> bool:
-        return any(c.kind == kind and (category is None or c.category == category)
-                   for c in self.cues)
+        return any(
+            c.kind == kind and (category is None or c.category == category) for c in self.cues
+        )
 
 
 @dataclass
@@ -96,7 +97,7 @@ class Analysis:
         Pérez"): two to MAX_NAME_TOKENS capitalised words. Headlines, where every word
         but the small ones is capitalised, give none."""
         doc = self.tokens
-        words = [t for t in doc[sentence.tok_start:sentence.tok_end] if t.is_alpha]
+        words = [t for t in doc[sentence.tok_start : sentence.tok_end] if t.is_alpha]
         if len(words) > 3 and not any(t.is_lower and not t.is_stop for t in words):
             return []  # a headline: only its small words are lower case
         spans: dict[int, int] = {}  # name start → end token; the longest title wins
@@ -104,21 +105,30 @@ class Analysis:
             if cue.kind != "title" or not doc[cue.start].is_title:
                 continue
             end = cue.end
-            while end < sentence.tok_end and end - cue.end < MAX_NAME_TOKENS and (
-                    doc[end].is_title or (doc[end].lower_ in NAME_PARTICLES
-                                          and end + 1 < sentence.tok_end
-                                          and doc[end + 1].is_title)):
+            while (
+                end < sentence.tok_end
+                and end - cue.end < MAX_NAME_TOKENS
+                and (
+                    doc[end].is_title
+                    or (
+                        doc[end].lower_ in NAME_PARTICLES
+                        and end + 1 < sentence.tok_end
+                        and doc[end + 1].is_title
+                    )
+                )
+            ):
                 end += 1
             if end - cue.end >= 2:  # one capitalised word after a title is too often a verb
                 spans[cue.end] = max(end, spans.get(cue.end, end))
-        return [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
-                for s, e in sorted(spans.items())]
+        return [
+            (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in sorted(spans.items())
+        ]
 
     def refers_back(self, sentence: Sentence) -> bool:
         """True when the sentence names an event told before ("during their meeting")."""
         if self.matchers is None or self.matchers.references is None:
             return False
-        return bool(self.matchers.references(self.tokens[sentence.tok_start:sentence.tok_end]))
+        return bool(self.matchers.references(self.tokens[sentence.tok_start : sentence.tok_end]))
 
 
 @lru_cache(maxsize=4)
@@ -174,14 +184,24 @@ class Matchers:
         for category, phrases in cues.exclude.items():
             add(f"C:exclude:{category}", "exclude", category, phrases)
         # Cues field → the kind its matches carry (Sentence.has("denial") …)
-        for field_name, kind in (("actions", "action"), ("visitors", "visitor"),
-                                 ("hypothetical", "hypothetical"), ("negations", "negation"),
-                                 ("denials", "denial"), ("contrast", "contrast"),
-                                 ("anaphora", "anaphora"), ("plural_anaphora", "plural_anaphora"),
-                                 ("mutual", "mutual"), ("meeting", "meeting"),
-                                 ("reporting", "reporting"), ("timeless", "timeless"),
-                                 ("passage", "passage"), ("talks", "talks"),
-                                 ("pronouns", "pronoun"), ("sequence", "sequence")):
+        for field_name, kind in (
+            ("actions", "action"),
+            ("visitors", "visitor"),
+            ("hypothetical", "hypothetical"),
+            ("negations", "negation"),
+            ("denials", "denial"),
+            ("contrast", "contrast"),
+            ("anaphora", "anaphora"),
+            ("plural_anaphora", "plural_anaphora"),
+            ("mutual", "mutual"),
+            ("meeting", "meeting"),
+            ("reporting", "reporting"),
+            ("timeless", "timeless"),
+            ("passage", "passage"),
+            ("talks", "talks"),
+            ("pronouns", "pronoun"),
+            ("sequence", "sequence"),
+        ):
             add(f"C:{field_name}", kind, None, getattr(cues, field_name))
 
         if cues.reference_determiners and cues.reference_nouns:
@@ -189,15 +209,22 @@ class Matchers:
             # modifiers between
             nouns = sorted({self.lemma_of(n) for n in cues.reference_nouns})
             self.references: Matcher | None = Matcher(nlp.vocab)
-            self.references.add("C:reference", [[
-                {"LOWER": {"IN": [d.lower() for d in cues.reference_determiners]}},
-                {"IS_ALPHA": True, "OP": "{0,2}"},
-                {"LEMMA": {"IN": nouns}},
-            ]], greedy="LONGEST")
+            self.references.add(
+                "C:reference",
+                [
+                    [
+                        {"LOWER": {"IN": [d.lower() for d in cues.reference_determiners]}},
+                        {"IS_ALPHA": True, "OP": "{0,2}"},
+                        {"LEMMA": {"IN": nouns}},
+                    ]
+                ],
+                greedy="LONGEST",
+            )
         else:
             self.references = None
-        self.break_keys = np.array([nlp.vocab.strings.add(w.lower()) for w in cues.clause_breaks],
-                                   dtype=np.uint64)
+        self.break_keys = np.array(
+            [nlp.vocab.strings.add(w.lower()) for w in cues.clause_breaks], dtype=np.uint64
+        )
         add("C:titles", "title", None, cues.titles)
 
     def lemma_of(self, word: str) -> str:
@@ -289,11 +316,17 @@ class Matchers:
             if sentence is None:
                 continue
             entries = self.entries[key]
-            if (e + 1 < len(doc) and doc[e].text == "-" and not doc[e - 1].whitespace_
-                    and doc[e + 1].is_title and all(en.kind == "company" for en in entries)):
+            if (
+                e + 1 < len(doc)
+                and doc[e].text == "-"
+                and not doc[e - 1].whitespace_
+                and doc[e + 1].is_title
+                and all(en.kind == "company" for en in entries)
+            ):
                 continue  # "Gazprom-Bank": a compound name the lexicon does not know
-            sentence.mentions.append(Mention(s, e, idx[s], idx[e - 1] + lengths[e - 1],
-                                             self.entries[key]))
+            sentence.mentions.append(
+                Mention(s, e, idx[s], idx[e - 1] + lengths[e - 1], self.entries[key])
+            )
         for key, s, e in sorted([*self.cues(doc), *self.exact(doc)], key=lambda m: (m[1], m[2])):
             sentence = owner(s)
             if sentence is not None:
@@ -302,8 +335,14 @@ class Matchers:
         for sentence in sentences:
             excluded = [c for c in sentence.cues if c.kind == "exclude"]
             if excluded:
-                sentence.cues = [c for c in sentence.cues if c.kind == "exclude" or not any(
-                    x.category == c.category and x.start <= c.start < x.end for x in excluded)]
+                sentence.cues = [
+                    c
+                    for c in sentence.cues
+                    if c.kind == "exclude"
+                    or not any(
+                        x.category == c.category and x.start <= c.start < x.end for x in excluded
+                    )
+                ]
         lower = doc.to_array([LOWER]).astype(np.uint64).ravel()
         breaks = np.isin(lower, self.break_keys)
         return Analysis(document, blocks, sentences, doc, self, breaks)

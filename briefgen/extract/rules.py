@@ -56,8 +56,13 @@ class Finding:
 
 def power_kinds(sentence: Sentence, lexicon: Lexicon) -> set[str]:
     """Kinds of the power's names in the sentence (name, demonym, official, company, …)."""
-    return {e.kind for m in sentence.mentions for e in m.entries if e.owner == lexicon.power
-            and e.kind in ("name", "demonym", "official", "company", "equipment")}
+    return {
+        e.kind
+        for m in sentence.mentions
+        for e in m.entries
+        if e.owner == lexicon.power
+        and e.kind in ("name", "demonym", "official", "company", "equipment")
+    }
 
 
 def has_kind(sentence: Sentence, kind: str) -> bool:
@@ -67,7 +72,9 @@ def has_kind(sentence: Sentence, kind: str) -> bool:
 def clauses(sentence: Sentence, breaks) -> list[tuple[int, int]]:
     """Token spans of the sentence cut where a clause or list item begins (commas,
     semicolons, dashes, conjunctions: the language file's ``clause_breaks``)."""
-    inner = np.flatnonzero(breaks[sentence.tok_start + 1:sentence.tok_end]) + sentence.tok_start + 1
+    inner = (
+        np.flatnonzero(breaks[sentence.tok_start + 1 : sentence.tok_end]) + sentence.tok_start + 1
+    )
     cuts = [sentence.tok_start, *(int(i) for i in inner), sentence.tok_end]
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
@@ -84,11 +91,15 @@ class _Marks:
 
 
 def _marks(sentence: Sentence) -> _Marks:
-    marks = _Marks({c: [] for c in CATEGORIES}, {c: [] for c in CATEGORIES},
-                   {c: [] for c in CATEGORIES}, [], [])
+    marks = _Marks(
+        {c: [] for c in CATEGORIES},
+        {c: [] for c in CATEGORIES},
+        {c: [] for c in CATEGORIES},
+        [],
+        [],
+    )
     # a domain phrase is not its own action ("oil production" is no event by itself)
-    inside_objects = {t for c in sentence.cues if c.kind == "object"
-                      for t in range(c.start, c.end)}
+    inside_objects = {t for c in sentence.cues if c.kind == "object" for t in range(c.start, c.end)}
     for c in sentence.cues:
         if c.kind == "trigger" and c.category:
             marks.strong[c.category].append(c.start)
@@ -108,8 +119,9 @@ def _marks(sentence: Sentence) -> _Marks:
     return marks
 
 
-def _evidence(marks: _Marks, span: tuple[int, int],
-              dead: set[int]) -> dict[str, tuple[bool, bool, list[int]]]:
+def _evidence(
+    marks: _Marks, span: tuple[int, int], dead: set[int]
+) -> dict[str, tuple[bool, bool, list[int]]]:
     """Per category within ``span``: (states the event, states a separate event,
     evidence tokens). A clause is a separate event only with an action word and a
     trigger or domain word of its own, so the items of a list ("tanks, aircraft and rocket
@@ -158,8 +170,11 @@ def _arrivals(sentence: Sentence, lexicon: Lexicon, tokens) -> list[int]:
                 travellers.append((m.end, m.start, country_places))
             elif e.kind == "leader":
                 travellers.append((m.end, m.start, power_places))
-    return [start for end, start, places in travellers
-            if end < sentence.tok_end and tokens[end].lower_ in words and end + 1 in places]
+    return [
+        start
+        for end, start, places in travellers
+        if end < sentence.tok_end and tokens[end].lower_ in words and end + 1 in places
+    ]
 
 
 def _meetings(sentence: Sentence, lexicon: Lexicon, dead: set[int]) -> list[int]:
@@ -197,21 +212,27 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
         word opens it ("Potentially, …").
     """
     kinds = {c.kind for c in sentence.cues}
-    if "trigger" not in kinds and "object" not in kinds and not any(
+    if (
+        "trigger" not in kinds
+        and "object" not in kinds
+        and not any(
             e.sector in SECTOR_CATEGORY
             or (("visitor" in kinds or "meeting" in kinds) and e.owner == lexicon.power)
             or (e.kind == "official" and e.owner == lexicon.power)
-            for m in sentence.mentions for e in m.entries):
+            for m in sentence.mentions
+            for e in m.entries
+        )
+    ):
         return []  # most sentences: nothing to state
     dead = set() if sentence.has("denial") else _negated(sentence)
     parts = clauses(sentence, breaks)
     hyps = [c.start for c in sentence.cues if c.kind == "hypothetical"]
     if hyps:
         first = min(hyps)
-        dead.update(range(sentence.tok_start if first < parts[0][1] else first,
-                          sentence.tok_end))
+        dead.update(range(sentence.tok_start if first < parts[0][1] else first, sentence.tok_end))
     visitor = sentence.has("visitor") or any(
-        e.kind in PERSON_KINDS for m in sentence.mentions for e in m.entries)
+        e.kind in PERSON_KINDS for m in sentence.mentions for e in m.entries
+    )
     marks = _marks(sentence)
     whole = _evidence(marks, (sentence.tok_start, sentence.tok_end), dead)
     per_part = [_evidence(marks, span, dead) for span in parts]
@@ -237,18 +258,29 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
         if len(events) < 2:
             if states:
                 tok = evidence[0]
-                findings.append(Finding(category, sentence.tok_start, sentence.tok_end, tok,
-                                        tokens[tok].idx, tuple(evidence)))
+                findings.append(
+                    Finding(
+                        category,
+                        sentence.tok_start,
+                        sentence.tok_end,
+                        tok,
+                        tokens[tok].idx,
+                        tuple(evidence),
+                    )
+                )
             continue
         # several events of one category: each clause runs to the next event's clause
         for n, i in enumerate(events):
             start = sentence.tok_start if n == 0 else parts[i][0]
             end = parts[events[n + 1]][0] if n + 1 < len(events) else sentence.tok_end
             evidence = per_part[i][category][2]
-            findings.append(Finding(category, start, end, evidence[0], tokens[evidence[0]].idx,
-                                    tuple(evidence)))
-    return sorted(_port_calls(sentence, lexicon, findings),
-                  key=lambda f: (f.start, CATEGORIES.index(f.category)))
+            findings.append(
+                Finding(category, start, end, evidence[0], tokens[evidence[0]].idx, tuple(evidence))
+            )
+    return sorted(
+        _port_calls(sentence, lexicon, findings),
+        key=lambda f: (f.start, CATEGORIES.index(f.category)),
+    )
 
 
 def _port_calls(sentence: Sentence, lexicon: Lexicon, findings: list[Finding]) -> list[Finding]:
@@ -259,15 +291,16 @@ def _port_calls(sentence: Sentence, lexicon: Lexicon, findings: list[Finding]) -
     if not military:
         return findings
     if sentence.has("talks") or any(
-            e.kind == "official" and e.owner == lexicon.power
-            for m in sentence.mentions for e in m.entries):
+        e.kind == "official" and e.owner == lexicon.power
+        for m in sentence.mentions
+        for e in m.entries
+    ):
         return findings
     visit_only = [c for c, on in lexicon.cues.needs_visitor.items() if on]
     return [f for f in findings if f.category not in visit_only]
 
 
-def frame_categories(sentence: Sentence, lexicon: Lexicon
-                     ) -> dict[str, tuple[list[int], bool]]:
+def frame_categories(sentence: Sentence, lexicon: Lexicon) -> dict[str, tuple[list[int], bool]]:
     """Categories a sentence speaks of without stating an event: per category, the tokens
     of its triggers, domain words and sector names that no negation or hypothesis
     reaches (a visit's own words count only with a visitor, as in find_events), and
@@ -278,8 +311,12 @@ def frame_categories(sentence: Sentence, lexicon: Lexicon
         dead.update(range(min(hyps), sentence.tok_end))
     # "He then flew to Managua": in a sentence going on about a trip, a pronoun (or, in
     # languages that drop it, a word of sequence such as "luego") is the visitor
-    visitor = sentence.has("visitor") or sentence.has("pronoun") or sentence.has(
-        "sequence") or any(e.kind in PERSON_KINDS for m in sentence.mentions for e in m.entries)
+    visitor = (
+        sentence.has("visitor")
+        or sentence.has("pronoun")
+        or sentence.has("sequence")
+        or any(e.kind in PERSON_KINDS for m in sentence.mentions for e in m.entries)
+    )
     out: dict[str, list[int]] = {}
     strong: set[str] = set()
     for c in sentence.cues:
@@ -331,17 +368,22 @@ def _contrasted(sentence: Sentence, tokens) -> set[int]:
 
 def country_entries(mention: Mention, lexicon: Lexicon, year: int | None) -> list[Entry]:
     """The country entries a mention may stand for in ``year`` (leaders by their terms)."""
-    return [e for e in mention.entries
-            if e.kind in NAME_KINDS and e.owner in lexicon.countries and e.owner != lexicon.power
-            and e.in_office(year)]
+    return [
+        e
+        for e in mention.entries
+        if e.kind in NAME_KINDS
+        and e.owner in lexicon.countries
+        and e.owner != lexicon.power
+        and e.in_office(year)
+    ]
 
 
-def evidence_clauses(sentence: Sentence, finding: Finding, tokens,
-                     breaks) -> list[tuple[int, int]]:
+def evidence_clauses(sentence: Sentence, finding: Finding, tokens, breaks) -> list[tuple[int, int]]:
     """The clauses of ``sentence`` that hold the finding's evidence, each with the bare
     list of names that may follow it ("… to Venezuela | and Peru")."""
-    parts = [(a, b) for a, b in clauses(sentence, breaks)
-             if a >= finding.start and b <= finding.end]
+    parts = [
+        (a, b) for a, b in clauses(sentence, breaks) if a >= finding.start and b <= finding.end
+    ]
     named = {t for m in sentence.mentions for t in range(m.start, m.end)}
     out: list[tuple[int, int]] = []
     extending = False
@@ -349,18 +391,27 @@ def evidence_clauses(sentence: Sentence, finding: Finding, tokens,
         if any(a <= t < b for t in finding.evidence):
             out.append((a, b))
             extending = True
-        elif extending and all(t in named or tokens[t].is_punct or tokens[t].is_space
-                               or tokens[t].is_stop or tokens[t].like_num
-                               for t in range(a, b)):
+        elif extending and all(
+            t in named
+            or tokens[t].is_punct
+            or tokens[t].is_space
+            or tokens[t].is_stop
+            or tokens[t].like_num
+            for t in range(a, b)
+        ):
             out.append((a, b))  # "and Peru": a name list continuing the clause
         else:
             extending = False
     return out
 
 
-def find_countries(sentence: Sentence, lexicon: Lexicon, tokens, year: int | None,
-                   span: tuple[int, int] | list[tuple[int, int]] | None = None,
-                   ) -> list[tuple[str, int]]:
+def find_countries(
+    sentence: Sentence,
+    lexicon: Lexicon,
+    tokens,
+    year: int | None,
+    span: tuple[int, int] | list[tuple[int, int]] | None = None,
+) -> list[tuple[str, int]]:
     """Countries the sentence makes party to its event: [(code, first char)], text order.
 
     Args:
@@ -375,8 +426,9 @@ def find_countries(sentence: Sentence, lexicon: Lexicon, tokens, year: int | Non
     spans = [span] if isinstance(span, tuple) else span
     found: dict[str, int] = {}
     for m in sentence.mentions:
-        if m.start in contrasted or (spans is not None and
-                                     not any(a <= m.start < b for a, b in spans)):
+        if m.start in contrasted or (
+            spans is not None and not any(a <= m.start < b for a, b in spans)
+        ):
             continue
         owners = {e.owner for e in country_entries(m, lexicon, year)}
         if len(owners) != 1:  # ambiguous names ("Santiago" in two lexicons) stay unassigned

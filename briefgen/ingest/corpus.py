@@ -96,15 +96,24 @@ def _list_files(corpus: Path, readers: Readers) -> list[Path]:
             (disabled.setdefault(ext, []) if ext in readers.disabled else skipped).append(path.name)
             continue
         if path.stem in seen:
-            log.warning("%s: has the same id %r as %s; skipped (rename one of them)",
-                        path, path.stem, seen[path.stem].name)
+            log.warning(
+                "%s: has the same id %r as %s; skipped (rename one of them)",
+                path,
+                path.stem,
+                seen[path.stem].name,
+            )
             continue
         seen[path.stem] = path
         files.append(path)
     if skipped:
         known = " ".join(f".{ext}" for ext in sorted(readers.readers))
-        log.warning("%s: skipped %d file(s) no reader handles (%s): %s", corpus, len(skipped),
-                    known, ", ".join(skipped))
+        log.warning(
+            "%s: skipped %d file(s) no reader handles (%s): %s",
+            corpus,
+            len(skipped),
+            known,
+            ", ".join(skipped),
+        )
     for ext, names in disabled.items():
         log.warning("%s: skipped %s: %s", corpus, ", ".join(names), readers.disabled[ext])
     return files
@@ -120,7 +129,9 @@ def _check_corpus(corpus: Path | str) -> Path:
 
 
 def iter_corpus(
-    corpus: Path | str, *, cache_dir: Path | str | bool | None = None,
+    corpus: Path | str,
+    *,
+    cache_dir: Path | str | bool | None = None,
     max_doc_mb: float | None = DEFAULT_MAX_DOC_MB,
 ) -> Generator[Document, None, None]:
     """Yield the Documents of ``corpus`` one at a time, in file-name order.
@@ -140,8 +151,11 @@ def iter_corpus(
     stems = {p.stem for p in files}
     for stem, entry in manifest.items():
         if stem not in stems:
-            log.warning("%s: lists %s, which is not in the corpus (or cannot be read)",
-                        corpus / MANIFEST, entry["file"])
+            log.warning(
+                "%s: lists %s, which is not in the corpus (or cannot be read)",
+                corpus / MANIFEST,
+                entry["file"],
+            )
     store = open_store(resolve_cache_dir(cache_dir))
     completed = False
     try:
@@ -159,7 +173,11 @@ def iter_corpus(
 
 
 def _ingest(
-    corpus: Path, files: list[Path], readers: Readers, manifest: dict, store: Store | None,
+    corpus: Path,
+    files: list[Path],
+    readers: Readers,
+    manifest: dict,
+    store: Store | None,
     limit: int | None = None,
 ) -> Iterator[Document]:
     key = str(corpus.resolve())
@@ -169,8 +187,9 @@ def _ingest(
         assert reader is not None  # _list_files kept only files a reader handles
         reader_key = readers.key(path)
         try:
-            doc, warnings = _read_one(path, reader, reader_key, store, key, known.get(path.name),
-                                      limit)
+            doc, warnings = _read_one(
+                path, reader, reader_key, store, key, known.get(path.name), limit
+            )
         except UnreadableFileError as exc:
             log.warning("%s: %s; skipped", path, exc)
             continue
@@ -178,8 +197,12 @@ def _ingest(
             log.warning("%s: cannot read (%s); skipped", path, exc.strerror or exc)
             continue
         except Exception as exc:  # one odd file must not stop a 100k-document run
-            log.warning("%s: unexpected %s while reading (%s); skipped, please report it",
-                        path, type(exc).__name__, exc)
+            log.warning(
+                "%s: unexpected %s while reading (%s); skipped, please report it",
+                path,
+                type(exc).__name__,
+                exc,
+            )
             continue
         for message in warnings:
             log.warning("%s: %s", path, message)
@@ -190,8 +213,13 @@ def _ingest(
 
 
 def _read_one(
-    path: Path, reader: BaseReader, reader_key: str, store: Store | None, corpus_key: str,
-    known: tuple[int, int, str, str] | None, limit: int | None = None,
+    path: Path,
+    reader: BaseReader,
+    reader_key: str,
+    store: Store | None,
+    corpus_key: str,
+    known: tuple[int, int, str, str] | None,
+    limit: int | None = None,
 ) -> tuple[Document, list[str]]:
     stat = path.stat()
     if limit is not None and stat.st_size > limit:
@@ -220,19 +248,24 @@ def _read_one(
 
 
 def load_corpus(
-    corpus: Path | str, *, cache_dir: Path | str | bool | None = None,
+    corpus: Path | str,
+    *,
+    cache_dir: Path | str | bool | None = None,
     max_doc_mb: float | None = DEFAULT_MAX_DOC_MB,
 ) -> list[Document]:
     """Read every supported file of ``corpus`` into Documents, sorted by id.
 
     Same arguments as ``iter_corpus``. RETURNS (list[Document]).
     """
-    return sorted(iter_corpus(corpus, cache_dir=cache_dir, max_doc_mb=max_doc_mb),
-                  key=lambda d: d.id)
+    return sorted(
+        iter_corpus(corpus, cache_dir=cache_dir, max_doc_mb=max_doc_mb), key=lambda d: d.id
+    )
 
 
 def find_document(
-    corpus: Path | str, doc_id: str, cache_dir: Path | str | bool | None = None,
+    corpus: Path | str,
+    doc_id: str,
+    cache_dir: Path | str | bool | None = None,
     max_doc_mb: float | None = DEFAULT_MAX_DOC_MB,
 ) -> Document:
     """The document of ``corpus`` named ``doc_id`` (its id, file name or a unique id prefix).
@@ -253,9 +286,13 @@ def find_document(
         return prefixed[0]
     if len(prefixed) > 1:
         names = ", ".join(d.id for d in prefixed[:5])
-        raise IngestError(f"{corpus}: {doc_id!r} matches {len(prefixed)} documents ({names}); "
-                          "give more of the id")
+        raise IngestError(
+            f"{corpus}: {doc_id!r} matches {len(prefixed)} documents ({names}); give more of the id"
+        )
     close = difflib.get_close_matches(wanted, list(by_id), n=3, cutoff=0.5)
-    hint = f"did you mean {' or '.join(close)}?" if close else \
-        "run `briefgen corpus list --corpus DIR` to see the ids"
+    hint = (
+        f"did you mean {' or '.join(close)}?"
+        if close
+        else "run `briefgen corpus list --corpus DIR` to see the ids"
+    )
     raise IngestError(f"{corpus}: no document {doc_id!r}; {hint}")

@@ -73,7 +73,7 @@ def decode_bytes(data: bytes) -> Decoded:
 def _decode_with_bom(data: bytes) -> Decoded | None:
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return _decode_tolerating_truncation(data[len(bom):], encoding)
+            return _decode_tolerating_truncation(data[len(bom) :], encoding)
     return None
 
 
@@ -103,13 +103,15 @@ def _decode_tolerating_truncation(data: bytes, encoding: str) -> Decoded:
             except UnicodeDecodeError:
                 pass
             else:
-                return Decoded(text, encoding, [
-                    f"ends in the middle of a character (truncated?); dropped the last "
-                    f"{len(data) - exc.start} byte(s)"
-                ])
-        raise UndecodableError(
-            f"not valid {encoding} at byte {exc.start} ({exc.reason})"
-        ) from None
+                return Decoded(
+                    text,
+                    encoding,
+                    [
+                        f"ends in the middle of a character (truncated?); dropped the last "
+                        f"{len(data) - exc.start} byte(s)"
+                    ],
+                )
+        raise UndecodableError(f"not valid {encoding} at byte {exc.start} ({exc.reason})") from None
 
 
 def _decode_utf8(data: bytes) -> Decoded | None:

@@ -24,8 +24,16 @@ log = logging.getLogger("briefgen.ingest")
 
 MANIFEST = "sources.yaml"
 MANIFEST_FIELDS = (
-    "file", "title", "author", "publisher", "published", "date_basis", "kind", "language",
-    "reliability", "url",
+    "file",
+    "title",
+    "author",
+    "publisher",
+    "published",
+    "date_basis",
+    "kind",
+    "language",
+    "reliability",
+    "url",
 )
 # A first line longer than this is a paragraph, not a title.
 MAX_TITLE = 160

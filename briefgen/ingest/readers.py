@@ -292,13 +292,38 @@ _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-
 
 # Elements that are never article text.
 DROP_TAGS = (
-    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
-    "form", "button", "input", "select", "textarea", "nav", "aside", "footer", "dialog",
-    "head", "menu",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "canvas",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "nav",
+    "aside",
+    "footer",
+    "dialog",
+    "head",
+    "menu",
 )
 DROP_ROLES = (
-    "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog",
-    "menu", "menubar", "toolbar",
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "alertdialog",
+    "menu",
+    "menubar",
+    "toolbar",
 )
 # class/id words of page furniture; matched as whole words inside the attribute.
 FURNITURE = re.compile(
@@ -318,11 +343,18 @@ BLOCK_TAGS = frozenset(
     "figure figcaption dl dt dd address hr details summary caption".split()
 )
 META_DATES = (
-    'meta[property="article:published_time"]', 'meta[name="article:published_time"]',
-    'meta[itemprop="datePublished"]', 'meta[name="citation_publication_date"]',
-    'meta[name="citation_date"]', 'meta[name="dc.date"]', 'meta[name="DC.date"]',
-    'meta[name="dcterms.created"]', 'meta[name="date"]', 'meta[name="pubdate"]',
-    'meta[name="publish-date"]', 'meta[property="og:published_time"]',
+    'meta[property="article:published_time"]',
+    'meta[name="article:published_time"]',
+    'meta[itemprop="datePublished"]',
+    'meta[name="citation_publication_date"]',
+    'meta[name="citation_date"]',
+    'meta[name="dc.date"]',
+    'meta[name="DC.date"]',
+    'meta[name="dcterms.created"]',
+    'meta[name="date"]',
+    'meta[name="pubdate"]',
+    'meta[name="publish-date"]',
+    'meta[property="og:published_time"]',
 )
 
 
@@ -405,6 +437,7 @@ def html_metadata(tree: Any) -> dict[str, Any]:
 
     RETURNS (dict): keys title, author, published, url (None when absent).
     """
+
     def content(selector: str) -> str | None:
         node = tree.css_first(selector)
         value = _attr(node, "content") if node is not None else ""
@@ -412,7 +445,8 @@ def html_metadata(tree: Any) -> dict[str, Any]:
 
     title_node = tree.css_first("title")
     title = (
-        content('meta[property="og:title"]') or content('meta[name="citation_title"]')
+        content('meta[property="og:title"]')
+        or content('meta[name="citation_title"]')
         or (title_node.text(strip=True) if title_node is not None else None)
     )
     published = None
@@ -465,7 +499,8 @@ def _article_root(tree: Any) -> Any:
     candidates = tree.css("article") or tree.css("main") or tree.css('[role="main"]')
     if not candidates:
         candidates = [
-            n for n in tree.css("div, section")
+            n
+            for n in tree.css("div, section")
             if ARTICLE_CLASS.search(f"{_attr(n, 'class')} {_attr(n, 'id')}")
         ]
     if candidates:

@@ -80,7 +80,10 @@ def load_cues(cues_dir: Path = CUES_DIR) -> Cues:
     headings: dict[str, list[str]] = {}
     section_cues: dict[str, list[str]] = {}
     lists: dict[str, list[str]] = {
-        "comment_meta": [], "ui_lines": [], "citation_cues": [], "prose_words": []
+        "comment_meta": [],
+        "ui_lines": [],
+        "citation_cues": [],
+        "prose_words": [],
     }
     for path in sorted(cues_dir.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

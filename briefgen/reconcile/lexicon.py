@@ -222,8 +222,16 @@ def _read_countries(root: Any, region: str | None) -> list[Country]:
                 if spellings:
                     leaders[spellings[0]] = Terms(spellings)
             words = []
-            for key in ("names", "demonyms", "capitals", "cities", "ports", "companies", "name",
-                        "leaders"):
+            for key in (
+                "names",
+                "demonyms",
+                "capitals",
+                "cities",
+                "ports",
+                "companies",
+                "name",
+                "leaders",
+            ):
                 words += _strings(entry.get(key))
             countries.append(
                 Country(
@@ -365,15 +373,21 @@ def load_lexicon(
 
 
 @lru_cache(maxsize=8)
-def _load_lexicon(language: str, root: str | None, power: str | None, region: str | None,
-                  _folders: tuple[Path, ...]) -> ReconcileLexicon:
+def _load_lexicon(
+    language: str,
+    root: str | None,
+    power: str | None,
+    region: str | None,
+    _folders: tuple[Path, ...],
+) -> ReconcileLexicon:
     from briefgen.vocabulary import language_file
 
     base = Path(root) if root else _lexicon_root()
     path = Path(root) / "languages" / language / "reconcile.yaml" if root else None
     if path is None or not path.is_file():  # a test root may hold only regions/ and powers/
         path = language_file(language, "reconcile.yaml") or (
-            _lexicon_root() / "languages" / language / "reconcile.yaml")
+            _lexicon_root() / "languages" / language / "reconcile.yaml"
+        )
     data = _read_yaml(path, required=True)
     denial = data.get("denial") or {}
     assessment = data.get("assessment") or {}
