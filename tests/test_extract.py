@@ -534,3 +534,295 @@ def test_extract_any_text_gives_verbatim_quotes(words, published):
         q = fact.quote
         assert text[q.start : q.end] == q.text and q.text.strip() == q.text
         assert fact.date is None or is_partial_date(fact.date)
+
+
+# --------------------------------------------------------------------------- languages
+# Invented sentences in Spanish and Portuguese: the same rules, read through each
+# language's pack, with lemmas doing the work of inflection.
+
+
+def triples_in(language: str, text: str, published: str | None = "2016-06-15") -> set[tuple]:
+    doc = Document(id="t", text=text, published=published, language=language)
+    return {(f.country, f.category, f.date) for f in extract_facts(doc)}
+
+
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        # every form of the verb reaches the pack's dictionary form
+        ("es", "El canciller ruso visitó Paraguay en 2013.", ("PY", "diplomatic_visit", "2013")),
+        (
+            "es",
+            "El ministro ruso de Exteriores visitará Ecuador en 2017.",
+            ("EC", "diplomatic_visit", "2017"),
+        ),
+        ("pt", "O chanceler russo visitou o Uruguai em 2012.", ("UY", "diplomatic_visit", "2012")),
+        (
+            "pt",
+            "Os dois ministros russos visitaram a Guatemala em 2011.",
+            ("GT", "diplomatic_visit", "2011"),
+        ),
+        (
+            "en",
+            "Russia's foreign minister is visiting Honduras in 2016.",
+            ("HN", "diplomatic_visit", "2016"),
+        ),
+        # the three categories in Spanish and Portuguese
+        (
+            "es",
+            "En 2015 Rusia vendió diez helicópteros a Perú.",
+            ("PE", "military_cooperation", "2015"),
+        ),
+        (
+            "es",
+            "En 2014 Gazprom firmó un contrato de exploración de gas con Bolivia.",
+            ("BO", "energy_deal", "2014"),
+        ),
+        (
+            "pt",
+            "Em 2019 a Rosatom assinou um acordo para construir uma usina nuclear na Bolívia.",
+            ("BO", "energy_deal", "2019"),
+        ),
+        (
+            "pt",
+            "Em 2013 a Rússia entregou tanques ao exército da Nicarágua.",
+            ("NI", "military_cooperation", "2013"),
+        ),
+    ],
+)
+def test_extract_language_packs_match_every_inflection(language, text, expected):
+    assert expected in triples_in(language, text)
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        # a conditional is a hypothesis; a negation cancels; a question asks
+        ("es", "Rusia podría vender fragatas a Chile si mejoran las relaciones."),
+        ("es", "Ningún buque de guerra ruso ha atracado nunca en Uruguay."),
+        ("pt", "A Rússia poderia vender fragatas ao Chile."),
+        ("pt", "A Rússia venderá fragatas ao Chile?"),
+        ("es", "Washington vendió helicópteros a Colombia en 2012."),
+        ("pt", "Os Estados Unidos venderam helicópteros à Colômbia em 2012."),
+    ],
+)
+def test_extract_language_packs_keep_what_does_not_count(language, text):
+    assert triples_in(language, text) == set()
+
+
+def test_extract_detects_spanish_and_portuguese_at_ingest(tmp_path):
+    from briefgen.ingest import load_corpus
+    from briefgen.ingest.language import detect_language
+
+    es = (
+        "El gobierno anunció que la delegación llegará a la capital la semana próxima, "
+        "según informó la cancillería, y que los ministros firmarán varios acuerdos."
+    )
+    pt = (
+        "O governo anunciou que a delegação chegará à capital na próxima semana, segundo "
+        "informou o ministério, e que os ministros assinarão vários acordos."
+    )
+    en = (
+        "The government said that the delegation would arrive in the capital next week "
+        "and that the ministers were expected to sign several agreements."
+    )
+    fr = (
+        "Le gouvernement a annoncé que la délégation arrivera dans la capitale la semaine "
+        "prochaine et que les ministres signeront plusieurs accords."
+    )
+    assert [detect_language(t) for t in (es, pt, en, fr)] == ["es", "pt", "en", "fr"]
+    assert detect_language("") == "en"
+    for name, text in (("a_es", es), ("b_pt", pt)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    docs = load_corpus(tmp_path, cache_dir=False)
+    assert [d.language for d in docs] == ["es", "pt"]
+
+
+# --------------------------------------------------------------------------- tours and lists
+
+
+@pytest.mark.parametrize(
+    "language, text, countries",
+    [
+        (
+            "en",
+            "In 2017 Lavrov visited Bolivia, Chile, Uruguay and Paraguay.",
+            {"BO", "CL", "UY", "PY"},
+        ),
+        (
+            "en",
+            "In 2012 Medvedev toured Ecuador and Peru, then ended the trip in Colombia.",
+            {"EC", "PE", "CO"},
+        ),
+        ("es", "El canciller ruso visitará Argentina, Brasil y Chile en 2026.", {"AR", "BR", "CL"}),
+        (
+            "pt",
+            "Em 2021 o chanceler russo visitou a Argentina, o Chile e o Peru.",
+            {"AR", "CL", "PE"},
+        ),
+    ],
+)
+def test_extract_tour_gives_one_visit_per_stop(language, text, countries):
+    found = triples_in(language, text)
+    assert {c for c, cat, _ in found if cat == "diplomatic_visit"} == countries
+
+
+def test_extract_list_of_actions_gives_each_item():
+    text = (
+        "In 2015 Russia sold tanks to Bolivia, sent military instructors and built a "
+        "radar station there."
+    )
+    facts = facts_of(text)
+    assert [(f.country, f.category) for f in facts] == [("BO", "military_cooperation")] * 3
+    assert facts[1].quote.text.startswith("sent military instructors")
+
+
+# --------------------------------------------------------------------------- reference
+
+
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        # the trip goes on: a pronoun and a travel word take the visit to its next stop
+        (
+            "en",
+            "In May 2016 Lavrov arrived in Quito for talks. He then flew to Lima.",
+            {("EC", "diplomatic_visit", "2016-05"), ("PE", "diplomatic_visit", "2016-05")},
+        ),
+        # a later sentence about the same event carries its country and date
+        (
+            "en",
+            "In March 2015 two Russian frigates docked in Cartagena. The frigates stayed "
+            "for a week and their crews held drills with the local navy.",
+            {("CO", "military_cooperation", "2015-03")},
+        ),
+        (
+            "es",
+            "En marzo de 2015 dos fragatas rusas atracaron en Cartagena. Las fragatas "
+            "permanecieron una semana en el puerto.",
+            {("CO", "military_cooperation", "2015-03")},
+        ),
+        (
+            "pt",
+            "Em março de 2015 duas fragatas russas atracaram em Cartagena. As fragatas "
+            "ficaram uma semana no porto.",
+            {("CO", "military_cooperation", "2015-03")},
+        ),
+        # "the South American nation" is the country being told about, not the region
+        (
+            "en",
+            "In 2018 Rosneft signed an oil deal with Ecuador. The South American nation "
+            "will repay the loan with crude.",
+            {("EC", "energy_deal", "2018")},
+        ),
+    ],
+)
+def test_extract_reference_across_sentences(language, text, expected):
+    assert triples_in(language, text) == expected
+
+
+def test_extract_continuation_counts_each_mention():
+    text = (
+        "In March 2015 two Russian frigates docked in Cartagena. The frigates stayed for "
+        "a week and their crews held drills with the local navy."
+    )
+    assert len(facts_of(text)) == 2
+
+
+def test_extract_habit_does_not_take_the_event_date():
+    text = (
+        "In July 2014 Russia delivered two helicopters to Peru. Peru has bought Russian "
+        "weapons for decades."
+    )
+    assert triples(text) == {
+        ("PE", "military_cooperation", "2014-07"),
+        ("PE", "military_cooperation", None),
+    }
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        # two countries of the region among themselves: not the power's engagement
+        (
+            "en",
+            "Russia has courted Caracas for years.\n\nIn 2019 Venezuela shipped oil to Cuba.\n",
+            set(),
+        ),
+        (
+            "es",
+            "Rusia corteja a Caracas desde hace años.\n\nEn 2019 Venezuela envió petróleo a "
+            "Cuba.\n",
+            set(),
+        ),
+        # a country passed through is no partner
+        (
+            "en",
+            "In 2013 Russian warships docked in Havana after transiting the Panama Canal.",
+            {("CU", "military_cooperation", "2013")},
+        ),
+        (
+            "pt",
+            "Em 2013, navios de guerra russos atracaram em Havana depois de atravessar o "
+            "Canal do Panamá.",
+            {("CU", "military_cooperation", "2013")},
+        ),
+        # cities, ports and plants name their country (the gazetteer's cities too)
+        (
+            "en",
+            "In 2018 Russian warships docked in Cumaná.",
+            {("VE", "military_cooperation", "2018")},
+        ),
+        ("en", "In 2011 Rosatom opened a plant in Campinas.", {("BR", "energy_deal", "2011")}),
+        ("es", "En 2011 Rosatom abrió una planta en Campinas.", {("BR", "energy_deal", "2011")}),
+    ],
+)
+def test_extract_attribution_needs_both_parties(language, text, expected):
+    assert triples_in(language, text) == expected
+
+
+def test_extract_gazetteer_keeps_only_safe_names():
+    from briefgen.extract.gazetteer import cities_of
+
+    cities = cities_of(frozenset({"VE", "BR", "CO", "MX"}))
+    assert cities["Cumaná"] == "VE" and cities["Campinas"] == "BR"
+    assert "Barcelona" not in cities  # Spain's, though Venezuela has one too
+    assert "Americana" not in cities  # a word as well as a town
+
+
+# --------------------------------------------------------------------------- categories
+
+
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        # a port call or a bomber deployment is military cooperation, not a visit
+        (
+            "en",
+            "In 2019 two Russian bombers landed in Caracas and were welcomed by officials.",
+            {("VE", "military_cooperation", "2019")},
+        ),
+        (
+            "es",
+            "En 2019 dos bombarderos rusos aterrizaron en Caracas y fueron recibidos por "
+            "funcionarios.",
+            {("VE", "military_cooperation", "2019")},
+        ),
+        (
+            "pt",
+            "Em 2019 dois bombardeiros russos pousaram em Caracas.",
+            {("VE", "military_cooperation", "2019")},
+        ),
+        # ... and a visit too when officials meet
+        (
+            "en",
+            "In 2019 Shoigu arrived in Havana with two frigates and held talks with Cuban leaders.",
+            {("CU", "military_cooperation", "2019"), ("CU", "diplomatic_visit", "2019")},
+        ),
+    ],
+)
+def test_extract_port_call_is_military_unless_officials_meet(language, text, expected):
+    assert triples_in(language, text) == expected

@@ -71,3 +71,44 @@ def test_pipeline_same_article_in_every_format_gives_same_facts(tmp_path):
     }
     for kind, found in results.items():
         assert found == reference, kind
+
+
+ESPT = Path(__file__).parent / "fixtures" / "pipeline" / "espt"
+
+
+def test_pipeline_spanish_and_portuguese_articles_reach_the_briefings(tmp_path):
+    """Two invented articles, one Spanish and one Portuguese (no language in the
+    manifest): update proposes their events, build shows them with their quotes."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from briefgen.cli import cli
+
+    corpus, data, out = tmp_path / "corpus", tmp_path / "data", tmp_path / "out"
+    shutil.copytree(ESPT, corpus)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["update", "--corpus", str(corpus), "--data", str(data), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (data / "factsheets").glob("*.yaml")) == ["bo.yaml", "pe.yaml"]
+    result = runner.invoke(
+        cli,
+        [
+            "build",
+            "pe",
+            "bo",
+            "--format",
+            "html",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--include-proposed",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    peru = (out / "pe.html").read_text(encoding="utf-8")
+    bolivia = (out / "bo.html").read_text(encoding="utf-8")
+    assert "venta de helicópteros rusos al ejército de Perú" in peru
+    assert "visitó Lima" in peru
+    assert "construir um centro de pesquisa nuclear em El Alto" in bolivia

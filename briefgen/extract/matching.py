@@ -183,25 +183,26 @@ class Matchers:
             add(f"C:object:{category}", "object", category, phrases)
         for category, phrases in cues.exclude.items():
             add(f"C:exclude:{category}", "exclude", category, phrases)
-        for kind in (
-            "actions",
-            "visitors",
-            "hypothetical",
-            "negations",
-            "denials",
-            "contrast",
-            "anaphora",
-            "plural_anaphora",
-            "mutual",
-            "meeting",
-            "reporting",
+        # Cues field → the kind its matches carry (Sentence.has("denial") …)
+        for field_name, kind in (
+            ("actions", "action"),
+            ("visitors", "visitor"),
+            ("hypothetical", "hypothetical"),
+            ("negations", "negation"),
+            ("denials", "denial"),
+            ("contrast", "contrast"),
+            ("anaphora", "anaphora"),
+            ("plural_anaphora", "plural_anaphora"),
+            ("mutual", "mutual"),
+            ("meeting", "meeting"),
+            ("reporting", "reporting"),
+            ("timeless", "timeless"),
+            ("passage", "passage"),
+            ("talks", "talks"),
+            ("pronouns", "pronoun"),
+            ("sequence", "sequence"),
         ):
-            add(
-                f"C:{kind}",
-                kind.rstrip("s") if kind.endswith("s") else kind,
-                None,
-                getattr(cues, kind),
-            )
+            add(f"C:{field_name}", kind, None, getattr(cues, field_name))
 
         if cues.reference_determiners and cues.reference_nouns:
             # "the (Russian) delegation", "their meeting", "esa visita": up to two

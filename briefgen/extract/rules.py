@@ -277,7 +277,63 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
             findings.append(
                 Finding(category, start, end, evidence[0], tokens[evidence[0]].idx, tuple(evidence))
             )
-    return sorted(findings, key=lambda f: (f.start, CATEGORIES.index(f.category)))
+    return sorted(
+        _port_calls(sentence, lexicon, findings),
+        key=lambda f: (f.start, CATEGORIES.index(f.category)),
+    )
+
+
+def _port_calls(sentence: Sentence, lexicon: Lexicon, findings: list[Finding]) -> list[Finding]:
+    """A naval port call or a bomber deployment ("the frigate arrived in Havana and was
+    welcomed") is military cooperation; it is a visit too only when people meet: words of
+    talks (the pack's talks_words), an official of the power, or a delegation."""
+    military = [f for f in findings if f.category == "military_cooperation"]
+    if not military:
+        return findings
+    if sentence.has("talks") or any(
+        e.kind == "official" and e.owner == lexicon.power
+        for m in sentence.mentions
+        for e in m.entries
+    ):
+        return findings
+    visit_only = [c for c, on in lexicon.cues.needs_visitor.items() if on]
+    return [f for f in findings if f.category not in visit_only]
+
+
+def frame_categories(sentence: Sentence, lexicon: Lexicon) -> dict[str, tuple[list[int], bool]]:
+    """Categories a sentence speaks of without stating an event: per category, the tokens
+    of its triggers, domain words and sector names that no negation or hypothesis
+    reaches (a visit's own words count only with a visitor, as in find_events), and
+    whether one of them is a trigger or the power's own equipment (strong)."""
+    dead = set() if sentence.has("denial") else _negated(sentence)
+    hyps = [c.start for c in sentence.cues if c.kind == "hypothetical"]
+    if hyps:
+        dead.update(range(min(hyps), sentence.tok_end))
+    # "He then flew to Managua": in a sentence going on about a trip, a pronoun (or, in
+    # languages that drop it, a word of sequence such as "luego") is the visitor
+    visitor = (
+        sentence.has("visitor")
+        or sentence.has("pronoun")
+        or sentence.has("sequence")
+        or any(e.kind in PERSON_KINDS for m in sentence.mentions for e in m.entries)
+    )
+    out: dict[str, list[int]] = {}
+    strong: set[str] = set()
+    for c in sentence.cues:
+        if c.kind in ("trigger", "object") and c.start not in dead and c.category:
+            if lexicon.cues.needs_visitor.get(c.category) and not visitor:
+                continue
+            out.setdefault(c.category, []).append(c.start)
+            if c.kind == "trigger":
+                strong.add(c.category)
+    for m in sentence.mentions:
+        for e in m.entries:
+            category = SECTOR_CATEGORY.get(e.sector or "")
+            if category and m.start not in dead:
+                out.setdefault(category, []).append(m.start)
+                if e.kind == "equipment":
+                    strong.add(category)
+    return {k: (sorted(v), k in strong) for k, v in out.items()}
 
 
 def _negated(sentence: Sentence) -> set[int]:
@@ -294,10 +350,12 @@ def is_question(text: str) -> bool:
 
 
 def _contrasted(sentence: Sentence, tokens) -> set[int]:
-    """Token indices that a contrast word reaches, up to the end of its clause."""
+    """Token indices that a contrast or passage word reaches, up to the end of its clause."""
     reach: set[int] = set()
     for cue in sentence.cues:
-        if cue.kind != "contrast":
+        # "unlike Brazil", and a country only passed through ("after transiting the
+        # Panama Canal", "via Cuba"): neither is a party to the event
+        if cue.kind not in ("contrast", "passage"):
             continue
         i = cue.end
         while i < min(cue.end + CONTRAST_REACH, sentence.tok_end):

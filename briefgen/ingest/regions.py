@@ -203,9 +203,7 @@ class _Detector:
             return found
 
     def _is_citation(self, text: str) -> bool:
-        return bool(YEAR.search(text)) and bool(
-            self.cues.citation.search(text) or QUOTED.search(text)
-        )
+        return is_citation(text, self.cues)
 
     def _ahead(self, i: int, count: int = LOOKAHEAD) -> list[int]:
         n = self.position.get(i)
@@ -339,6 +337,17 @@ class _Detector:
             else:
                 regions.append(Region(kind, line.start, line.end))
         return regions
+
+
+def is_citation(text: str, cues: Cues | None = None) -> bool:
+    """True when ``text`` reads as a reference: a year, and a citation cue ("pp. 4",
+    "accessed", "Google Scholar", a URL, a news agency) or a quoted title.
+
+    The one test of what a citation is: note lists here, note blocks in
+    extract/layout.py and the endnote headlines extraction leaves out all use it.
+    """
+    cues = cues or load_cues()
+    return bool(YEAR.search(text)) and bool(cues.citation.search(text) or QUOTED.search(text))
 
 
 def detect_regions(text: str, cues: Cues | None = None) -> list[Region]:
