@@ -39,11 +39,12 @@ log = logging.getLogger("briefgen.reconcile")
 LANGUAGE = "en"
 
 
-@lru_cache(maxsize=4)
-def reconcile_lexicon(power: str, region: str) -> Any:
+@lru_cache(maxsize=8)
+def reconcile_lexicon(power: str, region: str, languages: str = LANGUAGE) -> Any:
+    """The reconcile lexicon for ``languages`` ("en", or "en+es+pt" for a mixed corpus)."""
     from briefgen.reconcile import load_lexicon
 
-    return load_lexicon(LANGUAGE, power=power, region=region)
+    return load_lexicon(languages, power=power, region=region)
 
 
 class CountryFinder:
@@ -128,9 +129,10 @@ def reconcile_country(
         power (str), region (str): the lexicons.
     RETURNS (CountryResult): the country's events, disagreements and fact events.
     """
-    from briefgen.reconcile import reconcile
+    from briefgen.reconcile import corpus_languages, reconcile
 
-    lexicon = reconcile_lexicon(power, region)
+    # the documents' own languages, so a Spanish denial meets an English report
+    lexicon = reconcile_lexicon(power, region, corpus_languages(documents, LANGUAGE))
     mine = [f for f in facts if f.country == country]
     result = reconcile(facts, documents, lexicon=lexicon, known=known, common_idents=common)
     return CountryResult(

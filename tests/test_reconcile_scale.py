@@ -136,3 +136,24 @@ def test_reconcile_scale_grades_like_pairwise(lexicon):
     assert any(e.credibility != 3 for e in result.events)
     for event in result.events:
         assert event.credibility == grade_credibility(event, result.disagreements, lexicon)
+
+
+def test_reconcile_scale_country_lexicon_covers_the_documents_languages(monkeypatch):
+    """A country reconciled in a worker gets the cue words of its documents' languages
+    (a Spanish denial must meet an English report), not English alone."""
+    from briefgen import partition
+
+    asked: list[str] = []
+    real = partition.reconcile_lexicon
+
+    def spy(power: str, region: str, languages: str = partition.LANGUAGE):
+        asked.append(languages)
+        return real(power, region, languages)
+
+    monkeypatch.setattr(partition, "reconcile_lexicon", spy)
+    docs = [
+        Document(id="a", text="Russia sent two bombers to Venezuela.", language="en"),
+        Document(id="b", text="Caracas negó la llegada de bombarderos rusos.", language="es"),
+    ]
+    partition.reconcile_country("VE", [], docs, [], (), "russia", "latin_america")
+    assert asked == ["en+es"]
