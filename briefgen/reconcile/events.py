@@ -86,6 +86,10 @@ def publisher_of(doc: Document | None, doc_id: str) -> str:
 
 def objects_in(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
     """The lexicon's object classes that ``text`` mentions ("bombers" → bomber)."""
+    return lexicon.memo.get("objects_in", text, lambda: _objects_in(text, lexicon))
+
+
+def _objects_in(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
     return frozenset(cls for cls, terms in lexicon.objects.items() if terms.search(text))
 
 
@@ -95,6 +99,10 @@ def identifiers_in(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
     Country and power names are not identities: every mention of a country's events has
     them.
     """
+    return lexicon.memo.get("identifiers_in", text, lambda: _identifiers_in(text, lexicon))
+
+
+def _identifiers_in(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
     out = set()
     for m in _IDENT.finditer(text):
         ident = m.group(0).lower()
@@ -109,6 +117,10 @@ def identifiers_in(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
 
 def content_words(text: str, lexicon: ReconcileLexicon) -> str:
     """The words of ``text`` that can tell one event from another, space-separated."""
+    return lexicon.memo.get("content_words", text, lambda: _content_words(text, lexicon))
+
+
+def _content_words(text: str, lexicon: ReconcileLexicon) -> str:
     # country and power names are in every mention of a country's events: no evidence
     skip = lexicon.stopwords | lexicon.country_words | lexicon.power_words
     return " ".join(w for w in words(text) if w not in skip and not w.isdigit() and len(w) > 2)
@@ -116,6 +128,10 @@ def content_words(text: str, lexicon: ReconcileLexicon) -> str:
 
 def phrases_in(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
     """Adjacent content-word pairs ("training centre"), unless both words are generic."""
+    return lexicon.memo.get("phrases_in", text, lambda: _phrases_in(text, lexicon))
+
+
+def _phrases_in(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
     skip = lexicon.stopwords | lexicon.country_words | lexicon.power_words | lexicon.company_words
     tokens = words(text)
     out = set()

@@ -14,15 +14,18 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from briefgen.errors import ConfigError
 
 log = logging.getLogger("briefgen.reconcile")
+
+_T = TypeVar("_T")
 
 
 class Terms:
@@ -101,6 +104,37 @@ class Person:
     country: str | None = None  # ISO code for region leaders
 
 
+class Memo:
+    """Results of pure functions of a text under one lexicon, kept for this process.
+
+    Reconciled country by country, a document touching five countries is read by five
+    tasks; its sentences, the countries each names and the votes each gives are the same
+    every time, so a worker works them out once. Each table is emptied when it reaches
+    ``size`` entries (bounded memory, the same results). A pickled lexicon travels
+    without its memo.
+    """
+
+    def __init__(self, size: int = 100_000) -> None:
+        self.size = size
+        self.tables: dict[str, dict[Any, Any]] = {}
+
+    def __reduce__(self) -> tuple[type[Memo], tuple[int]]:
+        return (Memo, (self.size,))
+
+    def get(self, kind: str, key: Any, compute: Callable[[], _T], size: int | None = None) -> _T:
+        """The value of ``compute()`` for ``key`` in table ``kind``, computed once."""
+        table = self.tables.setdefault(kind, {})
+        try:
+            return cast(_T, table[key])
+        except KeyError:
+            pass
+        value = compute()
+        if len(table) >= (size or self.size):
+            table.clear()
+        table[key] = value
+        return value
+
+
 @dataclass
 class ReconcileLexicon:
     """Everything reconciliation reads from the lexicons, compiled once."""
@@ -148,6 +182,7 @@ class ReconcileLexicon:
     country_words: frozenset[str]
     # the power's companies, as words: they name a party, not what an event is about
     company_words: frozenset[str] = frozenset()
+    memo: Memo = field(default_factory=Memo, compare=False, repr=False)
 
 
 def _strings(node: Any) -> list[str]:

@@ -8,7 +8,7 @@ markers) and keeps exact offsets into ``Document.text``; boilerplate regions are
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefgen.models import Document, Quote
 from briefgen.reconcile.lexicon import ReconcileLexicon
@@ -62,8 +62,15 @@ def split_sentences(doc: Document, lexicon: ReconcileLexicon) -> list[Sentence]:
     Args:
         doc (Document): the document; its boilerplate regions are skipped.
         lexicon (ReconcileLexicon): abbreviations and the region's country names.
-    RETURNS (list[Sentence]): in text order, with exact offsets.
+    RETURNS (list[Sentence]): in text order, with exact offsets (new objects each call;
+    the split itself is worked out once per process and document).
     """
+    key = (doc.id, doc.text, tuple((r.start, r.end, r.kind) for r in doc.regions))
+    found = lexicon.memo.get("sentences", key, lambda: _split(doc, lexicon), size=4096)
+    return [replace(s, countries=list(s.countries)) for s in found]
+
+
+def _split(doc: Document, lexicon: ReconcileLexicon) -> list[Sentence]:
     text = doc.text
     sentences: list[Sentence] = []
     paragraph = 0
@@ -92,6 +99,10 @@ def split_sentences(doc: Document, lexicon: ReconcileLexicon) -> list[Sentence]:
 
 def find_countries(text: str, lexicon: ReconcileLexicon) -> list[str]:
     """ISO codes of the region's countries that ``text`` names, in order of first mention."""
+    return list(lexicon.memo.get("countries", text, lambda: _find_countries(text, lexicon)))
+
+
+def _find_countries(text: str, lexicon: ReconcileLexicon) -> list[str]:
     found: list[tuple[int, str]] = []
     for country in lexicon.countries:
         m = country.terms.search(text)
