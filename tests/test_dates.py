@@ -776,3 +776,42 @@ def test_dates_frame_headline_takes_the_finer_body_date():
         ],
     )
     assert [f.date for f in dates.frame_dates(facts, doc)] == ["2022-03-14", "2022-03-14"]
+
+
+def test_dates_frame_lede_takes_the_first_later_date_of_its_country():
+    text = (
+        "Navy to send frigates to Havana\n\n"
+        "Russia will send two frigates to Cuba. The ministry said they sail on 11 March. "
+        "In 1998 the countries signed a treaty. Peru was not mentioned."
+    )
+    doc, facts = _doc_and_facts(
+        text,
+        [
+            ("Russia will send two frigates", "CU", None),  # the lede
+            ("sail on 11 March", "CU", "2022-03-11"),
+            ("Peru was not mentioned", "PE", None),  # no date of its own country
+        ],
+    )
+    assert [f.date for f in dates.frame_dates(facts, doc)] == ["2022-03-11"] * 2 + [None]
+
+
+def test_dates_frame_lede_never_takes_background_history():
+    text = "Russia will send two frigates to Cuba. In 1998 the countries signed a treaty."
+    doc, facts = _doc_and_facts(
+        text, [("Russia will send two frigates", "CU", None), ("In 1998", "CU", "1998")]
+    )
+    assert [f.date for f in dates.frame_dates(facts, doc)] == [None, "1998"]
+
+
+def test_dates_frame_headline_found_below_a_site_banner_by_the_title():
+    text = (
+        "Support our journalism\nSubscribe today\nMenu\nNews\n\n"
+        "Envoy To Land In La Paz This Month\n\n"
+        "Talks are planned. The envoy lands in La Paz on 14 March."
+    )
+    doc, facts = _doc_and_facts(
+        text,
+        [("Envoy To Land In La Paz", "BO", "2022-03"), ("lands in La Paz", "BO", "2022-03-14")],
+    )
+    doc.title = "Envoy to land in La Paz this month"
+    assert [f.date for f in dates.frame_dates(facts, doc)] == ["2022-03-14"] * 2

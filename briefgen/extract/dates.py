@@ -1285,11 +1285,14 @@ def frame_dates(facts: list, doc) -> list:
     follows a dated statement about the same country continues it ("The frigate docked
     on Tuesday. Its crew laid a wreath."), so it takes that date, when the date is the
     report's own news (within ``FRAME_DAYS`` of publication), not background history.
-    A headline takes the date the body gives for the same country (the first one in the
-    frame), and a headline dated only coarsely ("next week": a month) takes the body's
-    more precise date inside it. Analysis and opinion pieces (``doc.kind``) and
-    documents without a publication date are left as they are: nothing is ever dated
-    by the publication date alone.
+    A sentence before any dated one about its country is the lede, which tells the news
+    and leaves its date to a later sentence ("Russia will send two frigates. The
+    ministry said on Monday they sail on 3 May."): it takes the first such date in the
+    frame. A headline (the line that reads as the title) takes the date the body gives
+    for the same country (the first one in the frame), and a headline dated only
+    coarsely ("next week": a month) takes the body's more precise date inside it.
+    Analysis and opinion pieces (``doc.kind``) and documents without a publication date
+    are left as they are: nothing is ever dated by the publication date alone.
 
     Args:
         facts (list[Fact]): one document's facts, in text order.
@@ -1303,7 +1306,7 @@ def frame_dates(facts: list, doc) -> list:
     published = _split_iso(doc.published)
     if published[0] is None or published[1] is None:
         return facts
-    headline_end = _headline_end(doc.text)
+    headline_end = _headline_end(doc)
     ordered = sorted(facts, key=lambda f: f.quote.start)
     told = [(f.quote.start, f.country, f.date) for f in ordered if f.date]
     for fact in ordered:
@@ -1323,24 +1326,48 @@ def frame_dates(facts: list, doc) -> list:
         before = [d for s, d in same if s < start]
         if before and _in_frame(before[-1], published):
             fact.date = before[-1]
+        elif not before:  # the lede: the news first, its date in a later sentence
+            after = [d for s, d in same if s > start]
+            if after and _in_frame(after[0], published):
+                fact.date = after[0]
     return facts
 
 
-def _headline_end(text: str) -> int:
-    """End of the headline: the first line of four words or more among the first three
-    (a section or site name may stand above it), when it has no final full stop."""
-    pos = 0
-    for _ in range(3):
-        while pos < len(text) and text[pos] in " \t\r\n":
-            pos += 1
-        nl = text.find("\n", pos)
-        end = len(text) if nl < 0 else nl
-        line = text[pos:end].strip()
+def _headline_end(doc) -> int:
+    """End of the headline: the line that reads as the document's title (a site banner or
+    a section name may stand above it), else the first line of four words or more among
+    the first three outside boilerplate, when it has no final full stop; 0 when the text
+    opens with a paragraph."""
+    text = doc.text
+    skip = [
+        (r.start, r.end) for r in getattr(doc, "regions", None) or [] if r.kind == "boilerplate"
+    ]
+    title = _normal_line(doc.title or "")
+    lines = [
+        m
+        for m in re.finditer(r"[^\n]+", text[:_HEADLINE_WINDOW])
+        if m.group().strip() and not any(s <= m.start() < e for s, e in skip)
+    ]
+    if title:
+        for m in lines:
+            line = _normal_line(m.group())
+            if line and (line == title or (len(line) >= 20 and title.startswith(line))):
+                return m.end()
+    for m in lines[:3]:
+        line = m.group().strip()
         if len(line.split()) >= 4:
             ok = len(line) <= 200 and not line.endswith((".", ":"))
-            return end if ok else 0
-        pos = end
+            return m.end() if ok else 0
     return 0
+
+
+# How far into a text a headline may stand (below a site's banner and menus).
+_HEADLINE_WINDOW = 1500
+
+
+def _normal_line(line: str) -> str:
+    """A line for comparing with a title: letters and digits, case-folded."""
+    return " ".join(re.findall(r"\w+", line.casefold()))
 
 
 def _in_frame(value: str, published: tuple[int | None, int | None, int | None]) -> bool:
