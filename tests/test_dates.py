@@ -815,3 +815,24 @@ def test_dates_frame_headline_found_below_a_site_banner_by_the_title():
     )
     doc.title = "Envoy to land in La Paz this month"
     assert [f.date for f in dates.frame_dates(facts, doc)] == ["2022-03-14"] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "until", "shared"),
+    [
+        ("from July 17 to 23, 2014", "en", "2014-07-23", "2014-07"),
+        ("on 17-23 July 2014", "en", "2014-07-23", "2014-07"),
+        ("del 17 al 23 de julio de 2014", "es", "2014-07-23", "2014-07"),
+        ("de 17 a 23 de julho de 2014", "pt", "2014-07-23", "2014-07"),
+        ("on 17 July 2014", "en", None, "2014-07-17"),
+    ],
+)
+def test_dates_day_range_keeps_its_end(text, language, until, shared):
+    (mention,) = dates.find_dates(text, published="2014-07-10", language=language)
+    assert (mention.until, mention.shared) == (until, shared)
+
+
+def test_dates_range_across_months_shares_the_year():
+    text = "He toured from 31 May to 6 June 2013."
+    picked = dates.pick_date(dates.find_dates(text, language="en"), 3, text=text)
+    assert (picked.value, picked.until, picked.shared) == ("2013-05-31", "2013-06-06", "2013")

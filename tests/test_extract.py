@@ -60,6 +60,14 @@ def test_extract_explicit_date_forms(text, expected):
     assert expected in triples(text)
 
 
+def test_extract_one_range_for_several_countries_dates_each_within_the_month():
+    # a tour's range dates its first stop, not the others: each stop is within the month
+    several = "Lavrov will visit Cuba, Peru and Chile from 17 to 23 August 2016."
+    assert triples(several) == {(cc, "diplomatic_visit", "2016-08") for cc in ("CU", "PE", "CL")}
+    one = "Lavrov will visit Cuba from 17 to 23 August 2016."
+    assert triples(one) == {("CU", "diplomatic_visit", "2016-08-17")}
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

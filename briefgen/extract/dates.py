@@ -17,6 +17,7 @@ Each language's file is read and compiled once per process.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -57,6 +58,20 @@ class DateMention:
     value: str
     relative: bool
     precision: str
+    until: str | None = None  # the last date of a range it opens ("17 to 23 July")
+
+    @property
+    def shared(self) -> str:
+        """The value at the precision every date of its range shares ("from 17 to 23
+        July" → the month, "from 31 May to 6 June" → the year); the value when it opens
+        no range."""
+        if self.until is None:
+            return self.value
+        ours, theirs = self.value.split("-"), self.until.split("-")
+        common = 0
+        while common < min(len(ours), len(theirs)) and ours[common] == theirs[common]:
+            common += 1
+        return "-".join(ours[: max(common, 1)])
 
 
 # --- the reference a relative date is resolved against -------------------------------
@@ -216,6 +231,12 @@ class _Grammar:
         day_joiners = _alternation(_words(data.get("range_joiners") or []))
         day_range = (
             r"(?:(?:\s*[-–]\s*|\s+" + day_joiners + r"\s+)[0-3]?\d" + ordinal + r"(?![\w]))?"
+        )
+        # the two days of such a range, found again in a mention's text
+        self.re_day_span = re.compile(
+            r"(?<![\w])[0-3]?\d" + ordinal + r"(?:\s*[-–]\s*|\s+" + day_joiners + r"\s+)"
+            r"(?P<d2>[0-3]?\d)" + ordinal + r"(?![\w])",
+            re.IGNORECASE,
         )
         dm_join = _alternation(_words(data.get("day_month_joiners") or []))
         my_join = _alternation(_words(data.get("month_year_joiners") or []))
@@ -1011,7 +1032,8 @@ def find_dates(
             if not _valid(y, m, d):
                 continue
             value, precision = _format(y, m, d)
-            mentions.append(DateMention(start, end, text[start:end], value, relative, precision))
+            mention = DateMention(start, end, text[start:end], value, relative, precision)
+            mentions.append(_with_day_span(g, mention))
             # Not every year says what the passage is about: "this year" says nothing the
             # publication date does not (and would put a later "in December" after
             # publication); a year in parentheses is a citation ("Smith (2004)"); "since
@@ -1025,6 +1047,18 @@ def find_dates(
             ):
                 ref.context = y
     return mentions
+
+
+def _with_day_span(g: _Grammar, mention: DateMention) -> DateMention:
+    """The mention with ``until`` set when it is a range of days in one month ("17-23
+    July", "July 15 and 16", "del 17 al 23 de julio")."""
+    if mention.precision != "day":
+        return mention
+    span = g.re_day_span.search(mention.text)
+    if span is None or not 1 <= int(span.group("d2")) <= 31:
+        return mention
+    until = f"{mention.value[:8]}{int(span.group('d2')):02d}"
+    return dataclasses.replace(mention, until=until)
 
 
 def _range_reference(
@@ -1207,7 +1241,8 @@ def _without_report_dates(
 def _drop_range_ends(
     mentions: list[DateMention], text: str | None, g: _Grammar
 ) -> list[DateMention]:
-    """The mentions without the second end of each range: a range dates by its start.
+    """The mentions without the second end of each range: a range dates by its start,
+    which keeps the end as ``until``.
 
     Two mentions form a range when only a dash, a slash or a range word ("to", "and")
     stands between them; without the text, when they are at most one character apart.
@@ -1224,6 +1259,8 @@ def _drop_range_ends(
             )
         if not joined:
             kept.append(second)
+        elif kept[-1] is first:
+            kept[-1] = dataclasses.replace(first, until=second.value)
     return kept
 
 

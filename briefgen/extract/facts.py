@@ -294,10 +294,14 @@ class _Reader:
             return close and sentence.has("mutual")
         return close
 
-    def date_of(self, sentence: Sentence, finding: Finding, mentions: list) -> str | None:
+    def date_of(
+        self, sentence: Sentence, finding: Finding, mentions: list
+    ) -> tuple[str | None, str | None]:
         """The mention dating the event; in a note, a quoted title's own date or else the
         note's citation date; for a sentence that refers back to an event ("during their
-        meeting") or quotes a statement about it, that event's date."""
+        meeting") or quotes a statement about it, that event's date. Second, when the
+        mention opens a range, the precision the whole range shares (a tour "to Brazil,
+        Argentina and Cuba from 17 to 23 July" reaches each country within the month)."""
         text = self.doc.text[sentence.start : sentence.end]
         anchor = finding.anchor_char - sentence.start
         block = self.a.blocks[sentence.block]
@@ -310,7 +314,11 @@ class _Reader:
         if mentions:
             picked = self.dates.pick_date(mentions, anchor, text=text, language=self.date_language)
         if picked is not None:
-            return picked.value
+            return picked.value, (picked.shared if picked.until else None)
+        return self.undated_date(block, sentence, title), None
+
+    def undated_date(self, block, sentence: Sentence, title: re.Match[str] | None) -> str | None:
+        """The date of a finding whose sentence gives none (see ``date_of``)."""
         if title is not None:
             # the citation a title belongs to is dated right after it (…’, TASS, 2 May 2008)
             cited = self.cited_after(block, sentence.start + title.end())
@@ -386,7 +394,7 @@ class _Reader:
         start = self.a.tokens[finding.start].idx
         last = self.a.tokens[finding.end - 1]
         end = last.idx + len(last.text)
-        date = self.date_of(sentence, finding, mentions)
+        date, range_date = self.date_of(sentence, finding, mentions)
         year = self.event_year(date, context_year)
         until = self.lex.predecessor_until
         if until is not None:
@@ -424,6 +432,8 @@ class _Reader:
             countries = self.context_countries(sentence)
         if date is None and not mentions:
             date = self.frame_date(finding.category, countries, sentence)
+        if range_date and len(countries) > 1:
+            date = self.event_date = range_date  # one range for several stops
         yield from self.emit(sentence, finding, start, end, countries, date)
 
     def emit(
