@@ -429,3 +429,52 @@ def test_reconcile_real_corpus_runs():
         assert len(d.claims) >= 2
         for c in d.claims:
             assert texts[c.quote.doc][c.quote.start : c.quote.end] == c.quote.text
+
+
+def test_reconcile_figures_differ_for_one_thing(lexicon):
+    facts, _, result = run("figure_conflict", lexicon)
+    assert len({f.event for f in facts}) == 1  # the loan is one event
+    found = {
+        d.topic.split(":")[0]: sorted(c.position for c in d.claims)
+        for d in result.disagreements
+        if d.topic.startswith("Different figures")
+    }
+    assert found == {
+        "Different figures (people)": ["250 (people)", "400 (people)"],
+        "Different figures (sums)": ["USD 1 billion", "USD 1.2 billion"],
+    }
+    # the two phases of one document, the wheat (another thing) and the years: no claim
+    quoted = " ".join(c.quote.text for d in result.disagreements for c in d.claims)
+    assert "90,000" not in quoted and "wheat" not in quoted
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "The deal is worth $1.2 billion.", [("money USD", 1.2e9)]),
+        (
+            "en",
+            "It cost 5 billion dollars and 4 billion euros.",
+            [("money USD", 5e9), ("money EUR", 4e9)],
+        ),
+        ("en", "In 2019 Russia sent 12 Su-35 fighter jets.", [("aircraft", 12)]),
+        ("en", "It pumps 45 thousand barrels a day.", [("oil per day", 45e3)]),
+        ("en", "Some 90 percent of 300 workers.", [("people", 300)]),
+        (
+            "es",
+            "Un crédito de 8.300 millones de dólares para 1.500 militares.",
+            [("money USD", 8.3e9), ("people", 1500)],
+        ),
+        ("es", "Costará US$ 2,5 mil millones.", [("money USD", 2.5e9)]),
+        (
+            "pt",
+            "Um empréstimo de R$ 3,2 bilhões e 40 mil barris por dia.",
+            [("money BRL", 3.2e9), ("oil per day", 40e3)],
+        ),
+    ],
+)
+def test_reconcile_figures_read_numbers_whatever_the_decimal_mark(language, text, expected):
+    lexicon = load_lexicon(language)
+    sentence = split_sentences(Document(id="d", text=text), lexicon)[0]
+    got = [(f.measure, f.value) for f in lexicon.figures.figures(sentence)]
+    assert got == [(m, pytest.approx(v)) for m, v in expected]

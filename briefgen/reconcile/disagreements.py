@@ -18,13 +18,14 @@ All cue words come from the language's reconcile.yaml; see docs/method.md.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from briefgen.errors import ConfigError
 from briefgen.extract.dates import find_dates, pick_date
+from briefgen.extract.lemmas import is_word
 from briefgen.models import Claim, Disagreement, Document, Event, Fact, Quote
 from briefgen.reconcile.events import (
     _MONTHS,
@@ -33,6 +34,7 @@ from briefgen.reconcile.events import (
     objects_in,
     phrases_in,
 )
+from briefgen.reconcile.figures import figure_conflicts
 from briefgen.reconcile.lexicon import Question, ReconcileLexicon, Terms
 from briefgen.reconcile.sentences import Sentence, split_sentences, words
 
@@ -49,6 +51,8 @@ _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
 #: Two amounts of money for one event differ when one exceeds the other by this ratio.
 MONEY_RATIO = 1.1
 _NUMBER = re.compile(r"(?<![\w.-])(\d[\d,]*)\s+(?:[\w-]+\s+){0,3}?$")
+#: A document is about one country when this share of its facts are.
+DOCUMENT_COUNTRY_SHARE = 0.6
 #: Claims kept per dispute's reported side.
 CLAIMS_PER_SIDE = 3
 #: Claims kept per assessment conflict (both sides together, strongest first).
@@ -99,6 +103,7 @@ class _Index:
         self, sentences: dict[str, list[Sentence]], facts: list[Fact], lexicon: ReconcileLexicon
     ):
         self.lexicon = lexicon
+        self.documents = sentences
         self.sentences: dict[str, list[Sentence]] = defaultdict(list)
         for doc_sentences in sentences.values():  # document order, then text order
             for o in doc_sentences:
@@ -380,6 +385,51 @@ def _quantity_conflicts(
     return out
 
 
+def _figure_conflicts(facts: list[Fact], index: _Index) -> list[Disagreement]:
+    """Numbers of one measure that documents about one country give differently, for
+    what their names or their shared event say is one thing (see figures.py)."""
+    lexicon = index.lexicon
+    if not lexicon.figures:
+        return []
+    events: dict[tuple[str, str], set[str]] = defaultdict(set)  # (event, country) → docs
+    for f in facts:
+        if f.event:
+            events[(f.event, f.country)].add(f.quote.doc)
+    shared = {
+        (a, b, country)
+        for (_, country), docs in events.items()
+        for a in docs
+        for b in docs
+        if a != b
+    }
+    return figure_conflicts(
+        _with_document_country(index, facts),
+        lexicon.figures,
+        named_alike=index.named_alike,
+        content=lambda text: frozenset(content_words(text, lexicon).split()),
+        one_event=lambda a, b, country: (a, b, country) in shared,
+    )
+
+
+def _with_document_country(index: _Index, facts: list[Fact]) -> dict[str, list[Sentence]]:
+    """Each country's sentences, and the sentences naming no country of a document whose
+    facts are mostly about one ("the base had 400 advisers" in a report on Cuba)."""
+    per_doc: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in facts:
+        per_doc[f.quote.doc][f.country] += 1
+    main = {}
+    for doc, counts in per_doc.items():
+        (country, n), total = counts.most_common(1)[0], sum(counts.values())
+        if n >= DOCUMENT_COUNTRY_SHARE * total:
+            main[doc] = country
+    out = {country: list(sents) for country, sents in index.sentences.items()}
+    for doc_sentences in index.documents.values():
+        for s in doc_sentences:
+            if not s.countries and s.doc in main:
+                out.setdefault(main[s.doc], []).append(s)
+    return out
+
+
 def _milestone_mentions(
     sentences: list[Sentence], lexicon: ReconcileLexicon
 ) -> list[tuple[str, str, str, str, Sentence]]:
@@ -633,6 +683,12 @@ def _name_stem(token: str) -> str:
     return t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t
 
 
+def _common_word(token: str, lexicon: ReconcileLexicon) -> bool:
+    """Whether ``token`` is a word of one of the lexicon's languages ("However", "Según"),
+    not a name ("Arequipa"): a capital opening a sentence may be either."""
+    return any(is_word(token.lower(), lang) for lang in lexicon.languages or (lexicon.language,))
+
+
 def _names(text: str, lexicon: ReconcileLexicon) -> set[str]:
     """Stems of the specific names in ``text``: capitalised words and model numbers that
     name neither a country nor the power, nor a month, nor a common word."""
@@ -641,7 +697,11 @@ def _names(text: str, lexicon: ReconcileLexicon) -> set[str]:
     for m in _NAME_TOKEN.finditer(text):
         token = m.group(0)
         opening = re.search(r"(?:^|[.!?:\"“‘'(]|\n)\s*$", text[max(0, m.start() - 4) : m.start()])
-        if opening and not (re.search(r"\d|-", token) or (token.isupper() and len(token) > 2)):
+        if (
+            opening
+            and not (re.search(r"\d|-", token) or (token.isupper() and len(token) > 2))
+            and _common_word(token, lexicon)
+        ):
             continue  # "However", "The": a capital that only opens a sentence names nothing
         stem = _name_stem(token)
         parts = set(re.findall(r"[a-z]+", stem))
@@ -1118,6 +1178,7 @@ def find_disagreements(
         _date_conflicts(facts, events, sentences, {d.id: d for d in documents}, lexicon, index)
         + _quantity_conflicts(facts, events, lexicon)
         + _milestone_conflicts(sentences, lexicon)
+        + _figure_conflicts(facts, index)
         + _reported_disputes(
             sentences, facts, facts_at, lexicon, {d.id: d for d in documents}, index
         )

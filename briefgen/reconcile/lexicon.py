@@ -182,6 +182,8 @@ class ReconcileLexicon:
     country_words: frozenset[str]
     # the power's companies, as words: they name a party, not what an event is about
     company_words: frozenset[str] = frozenset()
+    figures: Any = None  # a figures.FigureLexicon: numbers sources may give differently
+    languages: tuple[str, ...] = ()  # every language joined into it ("en+es": both)
     memo: Memo = field(default_factory=Memo, compare=False, repr=False)
 
 
@@ -489,6 +491,8 @@ def _load_lexicon(
     country_words = {
         w.lower() for c in countries for t in c.terms.terms for w in re.findall(r"\w+", t)
     }
+    from briefgen.reconcile.figures import FigureLexicon  # (it reads this module's Terms)
+
     return ReconcileLexicon(
         language=language.split("+")[0],
         abbreviations=frozenset(a.lower().rstrip(".") for a in _strings(data.get("abbreviations"))),
@@ -544,4 +548,6 @@ def _load_lexicon(
         company_words=frozenset(
             w.lower() for n in _with_plain(power_companies) for w in re.findall(r"\w+", n)
         ),
+        figures=FigureLexicon(data.get("figures"), path),
+        languages=tuple(dict.fromkeys(language.split("+"))),
     )
