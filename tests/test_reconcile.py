@@ -478,3 +478,21 @@ def test_reconcile_figures_read_numbers_whatever_the_decimal_mark(language, text
     sentence = split_sentences(Document(id="d", text=text), lexicon)[0]
     got = [(f.measure, f.value) for f in lexicon.figures.figures(sentence)]
     assert got == [(m, pytest.approx(v)) for m, v in expected]
+
+
+def test_reconcile_a_volume_is_no_count_of_its_object():
+    from briefgen.reconcile.disagreements import _count_quantities
+
+    lexicon = load_lexicon("en")
+    assert _count_quantities("Russia sold 12 Mi-35 helicopters.", lexicon) == {"helicopter": 12}
+    assert _count_quantities("The field holds 300 million barrels of oil.", lexicon) == {}
+
+
+def test_reconcile_days_differ_for_one_thing(lexicon):
+    _, _, result = run("day_conflict", lexicon)
+    days = [d for d in result.disagreements if d.topic.startswith("Different days")]
+    assert [(d.country, d.kind) for d in days] == [("EC", "value_conflict")]
+    assert [c.position for c in days[0].claims] == [
+        "2021-05-11 (“Tuesday”)",
+        "2021-05-12 (“Wednesday”)",
+    ]

@@ -27,6 +27,7 @@ from briefgen.errors import ConfigError
 from briefgen.extract.dates import find_dates, pick_date
 from briefgen.extract.lemmas import is_word
 from briefgen.models import Claim, Disagreement, Document, Event, Fact, Quote
+from briefgen.reconcile.days import day_conflicts
 from briefgen.reconcile.events import (
     _MONTHS,
     content_words,
@@ -150,6 +151,15 @@ class _Index:
             self.features(a)[1] & self.features(b)[1]
             or self.names(a) & self.names(b)
             or self.phrases(a) & self.phrases(b)
+        )
+
+    def proper_names_alike(self, a: str, b: str) -> bool:
+        """True when ``a`` and ``b`` share an identifier, or a name that is no word of the
+        language ("Kommersant", not "Navy"): a closer tie than named_alike."""
+        shared = self.names(a) & self.names(b)
+        return bool(
+            self.features(a)[1] & self.features(b)[1]
+            or any(not _common_word(n, self.lexicon) for n in shared)
         )
 
     def same_thing(self, a: str, b: str) -> bool:
@@ -320,9 +330,12 @@ def _quantities(text: str, lexicon: ReconcileLexicon) -> dict[str, int]:
 
 def _count_quantities(text: str, lexicon: ReconcileLexicon) -> dict[str, int]:
     found: dict[str, int] = {}
+    units = lexicon.figures.words if lexicon.figures else frozenset()
     for cls, terms in lexicon.objects.items():
         for m in terms.finditer(text):
             n = _NUMBER.search(text[max(0, m.start() - 40) : m.start()])
+            if n and units & set(re.findall(r"\w+", n.group(0).lower())[1:]):
+                continue  # "564 million barrels of oil": a volume of oil, not a count
             if n:
                 value = int(n.group(1).replace(",", ""))
                 if not 1900 <= value <= 2099:  # a year, not a quantity
@@ -1179,6 +1192,12 @@ def find_disagreements(
         + _quantity_conflicts(facts, events, lexicon)
         + _milestone_conflicts(sentences, lexicon)
         + _figure_conflicts(facts, index)
+        + day_conflicts(
+            _with_document_country(index, facts),
+            {d.id: d for d in documents},
+            lexicon,
+            named_alike=index.proper_names_alike,
+        )
         + _reported_disputes(
             sentences, facts, facts_at, lexicon, {d.id: d for d in documents}, index
         )
