@@ -298,8 +298,8 @@ class Workers:
         self,
         engine: str = "local",
         jobs: int | None = None,
-        power: str = "russia",
-        region: str = "latin_america",
+        power: str = DEFAULT_POWER,
+        region: str = DEFAULT_REGION,
         scheduler: str | None = None,
         client: Any = None,
     ) -> None:

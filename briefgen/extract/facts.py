@@ -36,7 +36,15 @@ from briefgen.extract.rules import (
     mentioned_countries,
     power_kinds,
 )
-from briefgen.models import CATEGORIES, CATEGORY_LABELS, Document, Fact, stable_id
+from briefgen.models import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    DEFAULT_POWER,
+    DEFAULT_REGION,
+    Document,
+    Fact,
+    stable_id,
+)
 
 log = logging.getLogger("briefgen.extract")
 
@@ -712,7 +720,7 @@ def _warn_no_pack(doc_id: str, language: str, lexicon: Lexicon) -> None:
 
 
 def extract_corpus(
-    docs: Iterable[Document], *, power: str = "russia", region: str = "latin_america"
+    docs: Iterable[Document], *, power: str = DEFAULT_POWER, region: str = DEFAULT_REGION
 ) -> Iterator[Fact]:
     """Stream the facts of every document, with the lexicon of each document's language.
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from briefgen.errors import ConfigError
 from briefgen.extract.gazetteer import cities_of
+from briefgen.models import DEFAULT_POWER, DEFAULT_REGION
 
 #: Country-side name kinds, strongest evidence first (used to rank mentions).
 NAME_KINDS = ("name", "demonym", "capital", "city", "company", "leader")
@@ -312,8 +313,8 @@ def _cues(data: dict[str, Any], path: Path, problems: list[str]) -> Cues:
 
 
 def load_lexicon(
-    power: str = "russia",
-    region: str = "latin_america",
+    power: str = DEFAULT_POWER,
+    region: str = DEFAULT_REGION,
     language: str = "en",
     *,
     root: str | Path | None = None,
