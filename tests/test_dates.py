@@ -86,6 +86,7 @@ def test_dates_precision_matches_value(text, precision):
         ("The envoy arrived yesterday.", "2016-03-01", [("yesterday", "2016-02-29")]),
         ("The envoy arrived yesterday.", "2017-03", [("yesterday", "2017-03")]),
         ("The envoy arrived last week.", "2017-03-03", [("last week", "2017-02")]),
+        ("The envoy arrived last week.", "2017-03", [("last week", "2017-03")]),
         ("The envoy arrived two years ago.", "2017-03-03", [("two years ago", "2015")]),
         ("The envoy arrived 3 months ago.", "2017-03-03", [("3 months ago", "2016-12")]),
         ("The envoy arrived in December.", "2017-03-03", [("December", "2016-12")]),
@@ -836,3 +837,9 @@ def test_dates_range_across_months_shares_the_year():
     text = "He toured from 31 May to 6 June 2013."
     picked = dates.pick_date(dates.find_dates(text, language="en"), 3, text=text)
     assert (picked.value, picked.until, picked.shared) == ("2013-05-31", "2013-06-06", "2013")
+
+
+def test_dates_last_week_on_a_paper_dated_by_month_is_that_month():
+    assert found("Llegó la semana pasada.", published="2017-03", language="es") == [
+        ("la semana pasada", "2017-03")
+    ]

@@ -668,8 +668,9 @@ def _relative_unit(unit: str, offset: int, anchor: str) -> _Resolver:
             return year, month, None, True, True
         date = ref.date
         if date is None:
-            # "yesterday" on a paper dated only by month: that month is the best we know
-            if offset == 0 or (unit == "day" and abs(offset) <= 1):
+            # "yesterday", "last week" on a paper dated only by month: that month is the
+            # best we know (and the mention still stands for the event's date)
+            if offset == 0 or (unit in ("day", "week") and abs(offset) <= 1):
                 return ref.year, ref.month, None, True, True
             return None
         if unit == "week":
