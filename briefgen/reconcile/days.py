@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from briefgen.errors import ConfigError
 from briefgen.extract.dates import find_dates
-from briefgen.models import Claim, Disagreement, Document
+from briefgen.models import Disagreement, Document
+from briefgen.reconcile.figures import sentence_claims, short
 from briefgen.reconcile.lexicon import ReconcileLexicon
 from briefgen.reconcile.sentences import Sentence
 
@@ -92,15 +93,9 @@ def day_conflicts(
 
 
 def _disagreement(country: str, found: list[_Day]) -> Disagreement:
-    claims: list[Claim] = []
-    seen = set()
-    for d in sorted(found, key=lambda d: (d.day, d.sentence.doc, d.sentence.start)):
-        key = (d.sentence.doc, d.sentence.start)
-        if key in seen:
-            continue
-        seen.add(key)
-        claims.append(Claim(d.sentence.quote(), f"{d.day.isoformat()} (\u201c{d.text}\u201d)"))
+    ordered = sorted(found, key=lambda d: (d.day, d.sentence.doc, d.sentence.start))
+    claims = sentence_claims([(d.sentence, f"{d.day.isoformat()} (“{d.text}”)") for d in ordered])
     first = min(found, key=lambda d: (d.sentence.doc, d.sentence.start)).sentence.text
-    short = " ".join(first.split())
-    short = short if len(short) <= 80 else short[:79].rsplit(" ", 1)[0] + "…"
-    return Disagreement(country, f"Different days: {short}", "value_conflict", claims[:MAX_CLAIMS])
+    return Disagreement(
+        country, f"Different days: {short(first)}", "value_conflict", claims[:MAX_CLAIMS]
+    )

@@ -241,19 +241,26 @@ def _linked(
 
 
 def _disagreement(country: str, measure: str, group: list[Figure]) -> Disagreement:
-    claims: list[Claim] = []
-    seen = set()
-    for f in sorted(group, key=lambda f: (f.value, f.sentence.doc, f.sentence.start)):
-        key = (f.sentence.doc, f.sentence.start)
-        if key in seen:
-            continue
-        seen.add(key)
-        claims.append(Claim(f.sentence.quote(), format_value(f)))
+    ordered = sorted(group, key=lambda f: (f.value, f.sentence.doc, f.sentence.start))
+    claims = sentence_claims([(f.sentence, format_value(f)) for f in ordered])
     what = "sums" if measure.startswith("money") else measure
-    topic = f"Different figures ({what}): {_short(group[0].sentence.text)}"
+    topic = f"Different figures ({what}): {short(group[0].sentence.text)}"
     return Disagreement(country, topic, "value_conflict", claims[:MAX_CLAIMS])
 
 
-def _short(text: str, limit: int = 80) -> str:
+def sentence_claims(items: Iterable[tuple[Sentence, str]]) -> list[Claim]:
+    """One claim per sentence (the first position given for it), in the order given."""
+    claims: list[Claim] = []
+    seen = set()
+    for sentence, position in items:
+        key = (sentence.doc, sentence.start)
+        if key not in seen:
+            seen.add(key)
+            claims.append(Claim(sentence.quote(), position))
+    return claims
+
+
+def short(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut at a word before ``limit`` characters."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
