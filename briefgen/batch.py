@@ -68,9 +68,9 @@ class _WarningCapture(logging.Handler):
 
 
 def _build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> BuildResult:
+    from briefgen import categories
     from briefgen.editions import plan_edition, record_edition
     from briefgen.factsheets import load_sheet
-    from briefgen.models import CATEGORIES
     from briefgen.render import readiness, resolve_date, write_briefing
     from briefgen.verify import verify_sheet
 
@@ -122,7 +122,7 @@ def _build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> Bu
         country=country,
         paths={k: str(v) for k, v in written.items()},
         events=len(shown),
-        counts={c: sum(e.category == c for e in shown) for c in CATEGORIES},
+        counts={c: sum(e.category == c for e in shown) for c in categories.names()},
         pages=pages,
         seconds=time.perf_counter() - started,
         reviewed=sheet.reviewed,

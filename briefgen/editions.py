@@ -24,8 +24,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from briefgen import categories
 from briefgen.errors import BriefgenError, UsageError
-from briefgen.models import CATEGORIES, FactSheet
+from briefgen.models import FactSheet
 
 log = logging.getLogger("briefgen.editions")
 
@@ -50,8 +51,9 @@ def edition_content(sheet: FactSheet, include_proposed: bool = False) -> dict[st
     """
     statuses = ("accepted", "edited", "proposed") if include_proposed else ("accepted", "edited")
     events = {}
+    known = categories.names()
     for e in sheet.shown_events(include_proposed):
-        if e.category not in CATEGORIES:
+        if e.category not in known:
             continue
         events[e.id] = {
             "title": e.title,

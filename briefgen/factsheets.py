@@ -14,6 +14,7 @@ A fact sheet is the analyst's document: the tool proposes, the analyst decides. 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import io
 import json
@@ -34,7 +35,6 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from briefgen.errors import BriefgenError, SheetError, io_message
 from briefgen.files import write_atomic
 from briefgen.models import (
-    CATEGORIES,
     DEFAULT_POWER_NAME,
     SCHEMA_VERSION,
     Claim,
@@ -226,13 +226,20 @@ _SCHEMA: dict | None = None
 
 
 def schema() -> dict:
-    """The JSON Schema of a fact sheet (briefgen/schemas/factsheet.schema.json)."""
+    """The JSON Schema a fact sheet is checked against: the shipped one
+    (briefgen/schemas/factsheet.schema.json) with the active categories (briefgen.categories)
+    as the allowed values of an event's ``category``."""
     global _SCHEMA
     if _SCHEMA is None:
         text = (resources.files("briefgen") / "schemas" / "factsheet.schema.json").read_text(
             "utf-8"
         )
         _SCHEMA = json.loads(text)
+    from briefgen import categories
+
+    names = list(categories.names())
+    if _SCHEMA["$defs"]["category"].get("enum") != names:
+        _SCHEMA = {**_SCHEMA, "$defs": {**_SCHEMA["$defs"], "category": {"enum": names}}}
     return _SCHEMA
 
 
@@ -360,7 +367,10 @@ def _schema_hint(error: Any) -> str:
     if error.validator == "required":
         return f"{error.message}; add it"
     if error.validator == "enum":
-        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+        options = [str(v) for v in error.validator_value]
+        close = difflib.get_close_matches(str(error.instance), options, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return f"{error.instance!r} is not one of {', '.join(options)}{hint}"
     names = [p for p in error.path if isinstance(p, str)]
     if names and names[-1] in DATE_FIELDS and error.validator in ("pattern", "anyOf", "type"):
         return f"{error.instance!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (quoted)"
@@ -506,8 +516,10 @@ def sheet_to_tree(sheet: FactSheet) -> CommentedMap:
 
 
 def _canonical_events(events: Iterable[Event]) -> list[Event]:
-    order = {c: i for i, c in enumerate(CATEGORIES)}
-    return sorted(events, key=lambda e: (order.get(e.category, 9), e.date or "9999", e.id))
+    from briefgen import categories
+
+    order = {c: i for i, c in enumerate(categories.names())}
+    return sorted(events, key=lambda e: (order.get(e.category, len(order)), e.date or "9999", e.id))
 
 
 def dump_tree(tree: CommentedMap) -> str:

@@ -21,12 +21,9 @@ from typing import Any, ClassVar
 
 SCHEMA_VERSION = 1
 
-CATEGORIES = ("diplomatic_visit", "military_cooperation", "energy_deal")
-CATEGORY_LABELS = {
-    "diplomatic_visit": "Diplomatic visits",
-    "military_cooperation": "Military cooperation",
-    "energy_deal": "Energy deals",
-}
+#: Categories are data (briefgen.categories: categories/<name>.yaml in the lexicon
+#: folders); a sheet's category is one such name.
+CATEGORY_NAME = r"^[a-z][a-z0-9_]*$"
 DISAGREEMENT_KINDS = ("value_conflict", "reported_dispute", "assessment_conflict")
 GRADES = ("A", "B", "C", "D", "E", "F")
 STATUSES = ("proposed", "accepted", "edited", "rejected")
@@ -490,7 +487,7 @@ class Event:
     SHEET_KEYS: ClassVar[tuple[Key, ...]] = (
         Key("id", _ID, required=True),
         Key("status", _STATUS, required=True),
-        Key("category", {"enum": list(CATEGORIES)}, required=True),
+        Key("category", _ref("category"), required=True),
         Key("date", _DATE_OR_NULL),
         Key(
             "date_range",
@@ -670,12 +667,18 @@ class FactSheet:
 # --------------------------------------------------------------------------- schema
 
 
-def factsheet_schema() -> dict[str, Any]:
+def factsheet_schema(categories: Iterable[str] | None = None) -> dict[str, Any]:
     """The JSON Schema of a fact-sheet file, built from the types' ``SHEET_KEYS``.
 
-    briefgen/schemas/factsheet.schema.json is this, written by ``scripts/schema``; a test
-    fails when the two differ.
+    briefgen/schemas/factsheet.schema.json is this without ``categories`` (any category
+    name), written by ``scripts/schema``; a test fails when the two differ. ``check`` and
+    ``update`` validate with the active categories' names as the allowed values.
     """
+    category: dict[str, Any] = (
+        {"enum": list(categories)}
+        if categories is not None
+        else {"type": "string", "pattern": CATEGORY_NAME}
+    )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://briefgen.invalid/schemas/factsheet-{SCHEMA_VERSION}.json",
@@ -685,6 +688,7 @@ def factsheet_schema() -> dict[str, Any]:
             "partial_date": {"type": "string", "pattern": PARTIAL_DATE.pattern},
             "isodate_or_null": {"anyOf": [{"type": "null"}, _ref("partial_date")]},
             "grade": {"enum": list(GRADES)},
+            "category": category,
             # Evidence and claims share one shape: a quote, a claim's with its position.
             "quote": _object(Quote.SHEET_KEYS + Claim.SHEET_KEYS),
             "event": _object(Event.SHEET_KEYS),

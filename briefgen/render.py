@@ -29,13 +29,11 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup  # Jinja's own dependency
 
-from briefgen import __version__
+from briefgen import __version__, categories
 from briefgen.countries import country_name
 from briefgen.errors import RenderError
 from briefgen.files import write_atomic
 from briefgen.models import (
-    CATEGORIES,
-    CATEGORY_LABELS,
     DEFAULT_POWER_NAME,
     PARTIAL_DATE,
     Event,
@@ -521,7 +519,8 @@ def readiness(sheet: FactSheet, include_proposed: bool = False) -> list[str]:
         missing.append("no bottom line")
     if not sheet.key_judgments:
         missing.append("no key judgments")
-    if not [e for e in sheet.shown_events(include_proposed) if e.category in CATEGORIES]:
+    known = categories.names()
+    if not [e for e in sheet.shown_events(include_proposed) if e.category in known]:
         missing.append("no reviewed events")
     return missing
 
@@ -565,7 +564,15 @@ def _overview(events: list[Event]) -> dict[str, Any]:
     }
 
 
-def _timeline(events: list[Event], anchor) -> dict[str, Any] | None:
+def _joined(words: Iterable[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = list(words)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _timeline(
+    events: list[Event], anchor, kinds: tuple[categories.Category, ...]
+) -> dict[str, Any] | None:
     """Geometry of the inline SVG timeline: one lane per category, ticks per year."""
     marks = []
     for event in events:
@@ -592,7 +599,8 @@ def _timeline(events: list[Event], anchor) -> dict[str, Any] | None:
         {"x": x(y), "label": str(y)} for y in range(first, last + 1) if (y - first) % step == 0
     ]
     lanes = []
-    for index, category in enumerate(CATEGORIES):
+    for index, kind in enumerate(kinds):
+        category = kind.name
         y = TL_TOP + index * TL_LANE + TL_LANE / 2
         lane_marks = []
         for event, start, end in marks:
@@ -614,7 +622,8 @@ def _timeline(events: list[Event], anchor) -> dict[str, Any] | None:
         lanes.append(
             {
                 "category": category,
-                "label": CATEGORY_LABELS[category],
+                "label": kind.label,
+                "colour": kind.colour,
                 "y": y,
                 "count": count,
                 "marks": lane_marks,
@@ -701,28 +710,34 @@ def build_context(
         return "-".join(["briefgen", cc, *(_slug(p) for p in parts)])
 
     statuses = shown_statuses(options)
+    lanes = categories.active()
+    known = tuple(k.name for k in lanes)
     for event in sheet.events:
-        if event.category not in CATEGORIES and event.status in statuses:
+        if event.category not in known and event.status in statuses:
             log.warning(
-                "%s: event %s has unknown category %r; it is left out of the briefing",
+                "%s: event %s has unknown category %r; it is left out of the briefing "
+                "(add categories/%s.yaml to a lexicon folder to show it)",
                 sheet.country,
                 event.id,
                 event.category,
+                event.category,
             )
-    shown = [e for e in sheet.shown_events(options.include_proposed) if e.category in CATEGORIES]
+    shown = [e for e in sheet.shown_events(options.include_proposed) if e.category in known]
     shown.sort(key=lambda e: (_sort_key(_event_start(e)), e.title))
     shown_ids = {id(e) for e in shown}  # identity: comparing dataclasses is O(fields)
     hidden = [e for e in sheet.events if id(e) not in shown_ids]
     cites = _Citations(sheet, anchor, getattr(verification, "paragraphs", None))
     sections = []
-    for category in CATEGORIES:
+    for kind in lanes:
+        category = kind.name
         events = [
             _event_context(e, cites, anchor, sheet.sources) for e in shown if e.category == category
         ]
         sections.append(
             {
                 "category": category,
-                "title": CATEGORY_LABELS[category],
+                "title": kind.label,
+                "colour": kind.colour,
                 "id": anchor("section", category),
                 "overview": _overview([e for e in shown if e.category == category]),
                 "events": events,
@@ -782,11 +797,11 @@ def build_context(
             "power": sheet.power,
             "title": f"{country}: {sheet.power}\u2019s engagement",
             "subject": (
-                f"Country briefing on {sheet.power}\u2019s diplomatic, military and "
-                f"energy engagement with {country}"
+                f"Country briefing on {sheet.power}\u2019s {_joined(k.adjective for k in lanes)} "
+                f"engagement with {country}"
             ),
             "keywords": ", ".join(
-                [country, sheet.power, *CATEGORY_LABELS.values(), "country briefing"]
+                [country, sheet.power, *(k.label for k in lanes), "country briefing"]
             ),
             "author": sheet.reviewer or "briefgen",
             "generated": f"{day.day} {MONTHS[day.month - 1]} {day.year}",
@@ -817,7 +832,7 @@ def build_context(
             "disagreements": disagreements,
             "disagreement_summary": [{"label": k, "count": n} for k, n in sorted(kinds.items())],
             "disagreement_section_id": anchor("section", "disagreements"),
-            "timeline": _timeline(shown, anchor),
+            "timeline": _timeline(shown, anchor, lanes),
             "map": locator,
             "sources": sources,
             "reliability_counts": [
@@ -1143,6 +1158,7 @@ def render_index(
     context = clean_context(
         {
             "rows": rows,
+            "categories": [{"name": k.name, "short": k.short} for k in categories.active()],
             "power": power,
             "handling": options.handling,
             "generated": format_date(resolve_date(options).isoformat()),

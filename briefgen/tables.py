@@ -10,7 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from briefgen.models import CATEGORIES, SHOWN_STATUSES, FactSheet
+from briefgen import categories
+from briefgen.models import SHOWN_STATUSES, FactSheet
 
 EVENT_COLUMNS = [
     "id",
@@ -72,7 +73,7 @@ def overview_frame(sheets: list[FactSheet]) -> pd.DataFrame:
     for sheet in sheets:
         frame = events_frame(sheet)
         row: dict[str, Any] = {"country": sheet.country}
-        for category in CATEGORIES:
+        for category in categories.names():
             row[category] = int((frame["category"] == category).sum())
         row["disagreements"] = len(sheet.disagreements)
         row["proposed"] = int((frame["status"] == "proposed").sum())

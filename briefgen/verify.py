@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen import categories
 from briefgen.errors import VerifyError
-from briefgen.models import CATEGORIES, Document, FactSheet, shown_statuses
+from briefgen.models import Document, FactSheet, shown_statuses
 
 log = logging.getLogger("briefgen.verify")
 
@@ -89,11 +90,12 @@ def load_documents(
 def _shown_quotes(tree, sheet: FactSheet, include_proposed: bool):
     """(path in the tree, stored quote map) of every quote the briefing shows."""
     statuses = shown_statuses(include_proposed)
+    known = categories.names()
     for i, entry in enumerate(tree.get("events") or []):
         if (
             entry.get("status") in statuses
             and not entry.get("stale")
-            and entry.get("category") in CATEGORIES
+            and entry.get("category") in known
         ):
             for j, quote in enumerate(entry.get("evidence") or []):
                 yield ["events", i, "evidence", j], quote

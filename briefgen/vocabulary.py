@@ -4,6 +4,7 @@ A lexicon folder is laid out like the one shipped in ``briefgen/lexicons/``::
 
     powers/<name>.yaml              the power tracked (its names, officials, companies…)
     regions/<name>.yaml             the countries covered
+    categories/<name>.yaml          a category of events: label, colour, hinting sectors
     languages/<lang>/extract.yaml   cue words per category (also dates.yaml, reconcile.yaml)
 
 User folders (``--lexicons DIR``, the ``lexicons = [...]`` setting or
@@ -23,6 +24,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import typing
 import unicodedata
 from collections.abc import Iterator
@@ -48,7 +50,12 @@ from pydantic import (
 from briefgen.errors import ConfigError
 
 #: kind → sub-folder of a lexicon folder.
-KINDS = {"power": "powers", "region": "regions", "language": "languages"}
+KINDS = {
+    "power": "powers",
+    "region": "regions",
+    "category": "categories",
+    "language": "languages",
+}
 #: Files a language pack may hold.
 LANGUAGE_FILES = ("extract.yaml", "dates.yaml", "reconcile.yaml", "cues.yaml")
 #: Environment variable naming user folders (os.pathsep-separated); worker processes
@@ -127,7 +134,7 @@ def _is_path(name: str) -> bool:
 class LexiconFile:
     """One power, region or language pack found in a folder."""
 
-    kind: str  # power | region | language
+    kind: str  # power | region | category | language
     name: str  # file stem, or the language code
     path: Path
     folder: Path
@@ -394,10 +401,7 @@ class Thing(Strict):
     @field_validator("sector")
     @classmethod
     def _known_sector(cls, value: str | None, info: ValidationInfo) -> str | None:
-        from briefgen.models import CATEGORIES
-
-        extra = (info.context or {}).get("categories", ())
-        known = (*SECTORS, *CATEGORIES, *extra)
+        known = (*SECTORS, *(info.context or {}).get("categories", ()))
         if value is not None and value not in known:
             close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(known)}"
@@ -477,7 +481,42 @@ class RegionFile(Strict):
     outside_leaders: list[Person] = []
 
 
-MODELS: dict[str, type[Strict]] = {"power": PowerFile, "region": RegionFile}
+#: A category's name is an identifier: it becomes a key in sheets and an HTML id.
+CATEGORY_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class CategoryFile(Strict):
+    """categories/<name>.yaml: one category of events (its cue words are in the language
+    packs, under ``categories: <name>:``)."""
+
+    schema_version: int = 1
+    label: str  # the section heading, plural ("Energy deals")
+    singular: str | None = None  # one event ("Energy deal"); default: label
+    short: str | None = None  # a column heading ("Energy"); default: label
+    adjective: str | None = None  # "energy" in "diplomatic, military and energy engagement"
+    colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+    sectors: list[str] = []  # company and equipment sectors that hint at the category
+    order: int = 100  # sections, lanes and columns run by order, then name
+    description: str | None = None
+    recurring: bool = False  # events that recur (visits): other months, other events
+
+    @field_validator("sectors")
+    @classmethod
+    def _known_sectors(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        known = (*SECTORS, *(info.context or {}).get("categories", ()))
+        for sector in value:
+            if sector not in known:
+                close = difflib.get_close_matches(sector, known, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(known)}"
+                raise ValueError(f"unknown sector {sector!r}; {hint}")
+        return value
+
+
+MODELS: dict[str, type[Strict]] = {
+    "power": PowerFile,
+    "region": RegionFile,
+    "category": CategoryFile,
+}
 
 
 # --------------------------------------------------------------------------- validation
@@ -661,7 +700,8 @@ def validate_file(kind: str, path: str | Path) -> list[Problem]:
         head, _, rest = text.partition(": ")
         return [Problem(path, None, "", rest or text)]
     del data  # read (and cached) above so a broken file is reported like any other
-    return list(_validate_cached(kind, str(path), *_stamp(path)))
+    categories = tuple(sorted({f.name for f in available("category")}))
+    return list(_validate_cached(kind, str(path), *_stamp(path), categories))
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -670,14 +710,26 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=64)
-def _validate_cached(kind: str, path_text: str, _mtime: int, _size: int) -> tuple[Problem, ...]:
+def _validate_cached(
+    kind: str, path_text: str, _mtime: int, _size: int, categories: tuple[str, ...]
+) -> tuple[Problem, ...]:
     path = Path(path_text)
     data = read_yaml(path)
     root = _lines(path)
     try:
-        categories = list(data.get("categories") or []) if isinstance(data, dict) else []
         MODELS[kind].model_validate(data, context={"categories": categories})
         problems: list[Problem] = []
+        if kind == "category" and not CATEGORY_NAME.fullmatch(path.stem):
+            line = None
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    "",
+                    f"{path.stem!r} is no category name; name the file in lower case "
+                    "letters, digits and underscores (trade_deal.yaml)",
+                )
+            )
     except ValidationError as exc:
         problems = _pydantic_problems(path, kind, exc, root)
     found = [*problems, *_duplicates(path, kind, data, root)]
@@ -686,8 +738,10 @@ def _validate_cached(kind: str, path_text: str, _mtime: int, _size: int) -> tupl
 
 def validate_language(path: str | Path) -> list[Problem]:
     """A language pack, leniently: each file is YAML with a mapping at the top, and the
-    categories of extract.yaml are a mapping (its cue format is still growing)."""
+    ``categories:`` of extract.yaml and cues.yaml map a known category (a file in some
+    folder's ``categories/``) to its cues. The rest of the cue format is still growing."""
     folder = Path(path)
+    known = sorted({f.name for f in available("category")})
     problems = []
     for file in sorted(folder.glob("*.y*ml")):
         try:
@@ -695,7 +749,10 @@ def validate_language(path: str | Path) -> list[Problem]:
         except ConfigError as exc:
             problems.append(Problem(file, None, "", exc.message.partition(": ")[2]))
             continue
-        if file.name == "extract.yaml" and not isinstance(data.get("categories", {}), dict):
+        if file.name not in ("extract.yaml", "cues.yaml"):
+            continue
+        categories = data.get("categories", {})
+        if not isinstance(categories, dict):
             problems.append(
                 Problem(
                     file,
@@ -704,6 +761,19 @@ def validate_language(path: str | Path) -> list[Problem]:
                     "expected a mapping of category → cues",
                 )
             )
+            continue
+        for name in categories:
+            if name not in known:
+                close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]}?" if close else f"add categories/{name}.yaml"
+                problems.append(
+                    Problem(
+                        file,
+                        _line_of(_lines(file), ("categories", name)),
+                        f"categories.{name}",
+                        f"unknown category; {hint} (categories: {', '.join(known)})",
+                    )
+                )
     return problems
 
 

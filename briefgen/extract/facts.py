@@ -37,8 +37,6 @@ from briefgen.extract.rules import (
     power_kinds,
 )
 from briefgen.models import (
-    CATEGORIES,
-    CATEGORY_LABELS,
     DEFAULT_POWER,
     DEFAULT_REGION,
     Document,
@@ -529,7 +527,7 @@ class _Reader:
         tokens = self.a.tokens
         named = [cc for cc, _ in find_countries(sentence, self.lex, tokens, self.published_year)]
         mentions = None
-        for category in CATEGORIES:
+        for category in self.lex.category_names:
             if category not in categories:
                 continue
             frame = self.live_frame(category, sentence)
@@ -599,9 +597,11 @@ class _Reader:
         return out
 
     def title(self, finding: Finding, sentence: Sentence, actors: list[str], cc: str) -> str:
-        label = CATEGORY_LABELS[finding.category].rstrip("s")
+        kind = self.lex.category(finding.category)
+        label = kind.singular if kind else finding.category
         country = self.lex.countries.get(cc, cc)
-        if finding.category == "diplomatic_visit":
+        visit = self.lex.cues.needs_visitor.get(finding.category, False)
+        if visit:
             # "<the power's official> meets <the country's leader>" when the quote names both
             ours = theirs = None  # (position, name)
             for m in sentence.mentions:
@@ -620,7 +620,7 @@ class _Reader:
         phrase = clause_title(
             tokens, sentence.tok_start, sentence.tok_end, head, openers=self.openers
         )
-        if finding.category == "diplomatic_visit":
+        if visit:
             return phrase or f"{label} — {self.lex.power_name} and {country}"
         return phrase or f"{label} — {country}"
 

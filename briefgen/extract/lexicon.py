@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from briefgen.categories import Category
 from briefgen.errors import ConfigError
 from briefgen.extract.gazetteer import cities_of
 from briefgen.models import DEFAULT_POWER, DEFAULT_REGION
@@ -110,6 +111,24 @@ class Lexicon:
     cues: Cues
     countries: dict[str, str] = field(default_factory=dict)  # code → display name
     key: tuple[str, str, str] = ("", "", "")
+    #: The active categories (briefgen.categories), in order.
+    categories: tuple[Category, ...] = ()
+
+    @property
+    def category_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.categories)
+
+    @cached_property
+    def sector_category(self) -> dict[str, str]:
+        """Company and equipment sector → the category its mention hints at."""
+        out: dict[str, str] = {}
+        for c in self.categories:
+            for sector in c.sectors:
+                out.setdefault(sector, c.name)
+        return out
+
+    def category(self, name: str) -> Category | None:
+        return next((c for c in self.categories if c.name == name), None)
 
 
 def _lexicon_root() -> Path:
@@ -128,21 +147,31 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return read_yaml(path)
 
 
-def _with_added_cues(data: dict[str, Any], path: Path) -> dict[str, Any]:
-    """The pack's cues plus those of a ``cues.yaml`` beside it (same ``categories:``
-    format), so vocabulary can be added without touching extract.yaml."""
-    extra_path = path.with_name("cues.yaml")
-    if not extra_path.is_file():
+def cue_files(language: str) -> list[Path]:
+    """Every lexicon folder's ``languages/<language>/cues.yaml``, highest priority first:
+    each adds cue words to the pack (same ``categories:`` format as extract.yaml), so a
+    user folder adds vocabulary, or a category's cues, without copying the pack."""
+    from briefgen import vocabulary
+
+    found = [f / "languages" / language / "cues.yaml" for f in vocabulary.folders()]
+    return [p for p in found if p.is_file()]
+
+
+def _with_added_cues(data: dict[str, Any], extra_paths: tuple[Path, ...]) -> dict[str, Any]:
+    """The pack's cues plus those of each ``cues.yaml`` (lists are joined; for a single
+    value, the pack's and then the highest-priority file's wins)."""
+    if not extra_paths:
         return data
     merged = dict(data)
     categories = {k: dict(v or {}) for k, v in (data.get("categories") or {}).items()}
-    for name, spec in (_read_yaml(extra_path).get("categories") or {}).items():
-        into = categories.setdefault(name, {})
-        for key, words in (spec or {}).items():
-            if isinstance(words, list):
-                into[key] = [*(into.get(key) or []), *words]
-            else:
-                into.setdefault(key, words)
+    for extra_path in extra_paths:
+        for name, spec in (_read_yaml(extra_path).get("categories") or {}).items():
+            into = categories.setdefault(name, {})
+            for key, words in (spec or {}).items():
+                if isinstance(words, list):
+                    into[key] = [*(into.get(key) or []), *words]
+                else:
+                    into.setdefault(key, words)
     merged["categories"] = categories
     return merged
 
@@ -258,19 +287,17 @@ def expand(phrases: Any, inflection: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _cues(data: dict[str, Any], path: Path, problems: list[str]) -> Cues:
+def _cues(data: dict[str, Any], path: Path, known: tuple[str, ...], problems: list[str]) -> Cues:
     inflection = data.get("inflection") or {}
     categories = data.get("categories") or {}
     if not isinstance(categories, dict) or not categories:
         problems.append(f"{path}: categories: expected a mapping of category → cues")
         categories = {}
-    from briefgen.models import CATEGORIES
+    from briefgen import categories as category_set
 
     for name in categories:
-        if name not in CATEGORIES:
-            problems.append(
-                f"{path}: categories.{name}: unknown category; use one of {', '.join(CATEGORIES)}"
-            )
+        if name not in known:
+            problems.append(f"{path}: categories.{name}: {category_set.unknown(name)}")
     return Cues(
         triggers={c: expand((v or {}).get("triggers"), inflection) for c, v in categories.items()},
         objects={c: expand((v or {}).get("objects"), inflection) for c, v in categories.items()},
@@ -331,7 +358,7 @@ def load_lexicon(
     RETURNS (Lexicon): cached per process, so repeated calls are free.
     Raises ConfigError naming the file, line and key of every fault.
     """
-    from briefgen import vocabulary
+    from briefgen import categories, vocabulary
 
     extra = [root] if root is not None else []
     with vocabulary.folders_used([*extra, *vocabulary.user_folders()]):
@@ -343,10 +370,22 @@ def load_lexicon(
             # that extract_facts warns about (and skips) the documents written in it
             language_path = vocabulary.language_file("en", "extract.yaml")
             language = "en"
+        extra_cues = tuple(cue_files(language))
+        active = categories.active()
     if language_path is None:
         raise ConfigError("languages/en/extract.yaml: lexicon not found; reinstall briefgen")
-    stamps = tuple(p.stat().st_mtime_ns for p in (power_path, region_path, language_path))
-    return _build_lexicon(power_path, region_path, language_path, stamps, (power, region, language))
+    stamps = tuple(
+        p.stat().st_mtime_ns for p in (power_path, region_path, language_path, *extra_cues)
+    )
+    return _build_lexicon(
+        power_path,
+        region_path,
+        language_path,
+        extra_cues,
+        active,
+        stamps,
+        (power, region, language),
+    )
 
 
 @lru_cache(maxsize=16)
@@ -354,10 +393,12 @@ def _build_lexicon(
     power_path: Path,
     region_path: Path,
     language_path: Path,
+    extra_cues: tuple[Path, ...],
+    active: tuple[Category, ...],
     _stamps: tuple[int, ...],
     key: tuple[str, str, str],
 ) -> Lexicon:
-    """The Lexicon of three validated files (cached until one of them changes)."""
+    """The Lexicon of validated files (cached until one of them changes)."""
     power, region, language = key
     power = power_path.stem
     problems: list[str] = []
@@ -410,7 +451,10 @@ def _build_lexicon(
             _add(phrases, name, Entry("", "outside", name))
 
     cues = _cues(
-        _with_added_cues(_read_yaml(language_path), language_path), language_path, problems
+        _with_added_cues(_read_yaml(language_path), extra_cues),
+        language_path,
+        tuple(c.name for c in active),
+        problems,
     )
     if problems:
         raise ConfigError("lexicon problems:\n  " + "\n  ".join(problems))
@@ -423,4 +467,5 @@ def _build_lexicon(
         cues=cues,
         countries=countries,
         key=key,
+        categories=active,
     )

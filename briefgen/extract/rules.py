@@ -22,14 +22,7 @@ import numpy as np
 
 from briefgen.extract.lexicon import NAME_KINDS, Entry, Lexicon
 from briefgen.extract.matching import Mention, Sentence
-from briefgen.models import CATEGORIES
 
-#: Company and equipment sectors → the category their mention hints at.
-SECTOR_CATEGORY = {
-    "energy": "energy_deal",
-    "mining": "energy_deal",
-    "military": "military_cooperation",
-}
 #: Tokens after a negation that it reaches ("did not sign", "no such deal").
 NEGATION_REACH = 2
 #: Tokens after a contrast word that it reaches ("unlike its neighbour Brazil,").
@@ -90,14 +83,10 @@ class _Marks:
     triggers: list[tuple[int, str]]
 
 
-def _marks(sentence: Sentence) -> _Marks:
-    marks = _Marks(
-        {c: [] for c in CATEGORIES},
-        {c: [] for c in CATEGORIES},
-        {c: [] for c in CATEGORIES},
-        [],
-        [],
-    )
+def _marks(sentence: Sentence, lexicon: Lexicon) -> _Marks:
+    names = lexicon.category_names
+    marks = _Marks({c: [] for c in names}, {c: [] for c in names}, {c: [] for c in names}, [], [])
+    sector_category = lexicon.sector_category
     # a domain phrase is not its own action ("oil production" is no event by itself)
     inside_objects = {t for c in sentence.cues if c.kind == "object" for t in range(c.start, c.end)}
     for c in sentence.cues:
@@ -112,7 +101,7 @@ def _marks(sentence: Sentence) -> _Marks:
             marks.actions.append(c.start)
     for m in sentence.mentions:
         for e in m.entries:
-            category = SECTOR_CATEGORY.get(e.sector or "")
+            category = sector_category.get(e.sector or "")
             if category:
                 # equipment only the power makes states military cooperation on its own
                 (marks.strong if e.kind == "equipment" else marks.weak)[category].append(m.start)
@@ -120,7 +109,7 @@ def _marks(sentence: Sentence) -> _Marks:
 
 
 def _evidence(
-    marks: _Marks, span: tuple[int, int], dead: set[int]
+    marks: _Marks, span: tuple[int, int], dead: set[int], categories: tuple[str, ...]
 ) -> dict[str, tuple[bool, bool, list[int]]]:
     """Per category within ``span``: (states the event, states a separate event,
     evidence tokens). A clause is a separate event only with an action word and a
@@ -133,7 +122,7 @@ def _evidence(
 
     actions = keep(marks.actions)
     out: dict[str, tuple[bool, bool, list[int]]] = {}
-    for category in CATEGORIES:
+    for category in categories:
         strong = keep(marks.strong[category])
         weak = keep(marks.weak[category])
         if not strong and not weak:
@@ -216,7 +205,7 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
         "trigger" not in kinds
         and "object" not in kinds
         and not any(
-            e.sector in SECTOR_CATEGORY
+            e.sector in lexicon.sector_category
             or (("visitor" in kinds or "meeting" in kinds) and e.owner == lexicon.power)
             or (e.kind == "official" and e.owner == lexicon.power)
             for m in sentence.mentions
@@ -233,9 +222,10 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
     visitor = sentence.has("visitor") or any(
         e.kind in PERSON_KINDS for m in sentence.mentions for e in m.entries
     )
-    marks = _marks(sentence)
-    whole = _evidence(marks, (sentence.tok_start, sentence.tok_end), dead)
-    per_part = [_evidence(marks, span, dead) for span in parts]
+    names = lexicon.category_names
+    marks = _marks(sentence, lexicon)
+    whole = _evidence(marks, (sentence.tok_start, sentence.tok_end), dead, names)
+    per_part = [_evidence(marks, span, dead, names) for span in parts]
     # items of a semicolon list are separate events even without an action word of their own
     for (a, _b), ev in zip(parts, per_part, strict=True):
         if tokens[a].text == ";":
@@ -245,7 +235,7 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
     arrivals = [t for t in _arrivals(sentence, lexicon, tokens) if t not in dead]
     arrivals += _meetings(sentence, lexicon, dead)
     findings: list[Finding] = []
-    for category in CATEGORIES:
+    for category in names:
         if lexicon.cues.needs_visitor.get(category):
             if not visitor:
                 continue
@@ -279,7 +269,7 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
             )
     return sorted(
         _port_calls(sentence, lexicon, findings),
-        key=lambda f: (f.start, CATEGORIES.index(f.category)),
+        key=lambda f: (f.start, names.index(f.category)),
     )
 
 
@@ -287,8 +277,8 @@ def _port_calls(sentence: Sentence, lexicon: Lexicon, findings: list[Finding]) -
     """A naval port call or a bomber deployment ("the frigate arrived in Havana and was
     welcomed") is military cooperation; it is a visit too only when people meet: words of
     talks (the pack's talks_words), an official of the power, or a delegation."""
-    military = [f for f in findings if f.category == "military_cooperation"]
-    if not military:
+    military = lexicon.sector_category.get("military")
+    if not any(f.category == military for f in findings):
         return findings
     if sentence.has("talks") or any(
         e.kind == "official" and e.owner == lexicon.power
@@ -328,7 +318,7 @@ def frame_categories(sentence: Sentence, lexicon: Lexicon) -> dict[str, tuple[li
                 strong.add(c.category)
     for m in sentence.mentions:
         for e in m.entries:
-            category = SECTOR_CATEGORY.get(e.sector or "")
+            category = lexicon.sector_category.get(e.sector or "")
             if category and m.start not in dead:
                 out.setdefault(category, []).append(m.start)
                 if e.kind == "equipment":

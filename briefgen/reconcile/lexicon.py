@@ -491,6 +491,7 @@ def _load_lexicon(
     country_words = {
         w.lower() for c in countries for t in c.terms.terms for w in re.findall(r"\w+", t)
     }
+    from briefgen.categories import active as active_categories
     from briefgen.reconcile.figures import FigureLexicon  # (it reads this module's Terms)
 
     return ReconcileLexicon(
@@ -498,7 +499,8 @@ def _load_lexicon(
         abbreviations=frozenset(a.lower().rstrip(".") for a in _strings(data.get("abbreviations"))),
         stopwords=frozenset(w.lower() for w in _strings(data.get("stopwords"))),
         objects={k: Terms(v) for k, v in objects.items()},
-        recurring_categories=frozenset(_strings(data.get("recurring_categories"))),
+        recurring_categories=frozenset(_strings(data.get("recurring_categories")))
+        | {c.name for c in active_categories() if c.recurring},
         generic_objects=frozenset(_strings(data.get("generic_objects"))),
         generic_words=frozenset(
             w.lower()
