@@ -366,6 +366,10 @@ def _schema_hint(error: Any) -> str:
         return f"{error.message}; remove it or check its spelling (see docs/factsheets.md)"
     if error.validator == "required":
         return f"{error.message}; add it"
+    if error.validator == "enum" and list(error.path)[-1:] == ["category"]:
+        from briefgen import categories
+
+        return categories.unknown(str(error.instance)) + " or pass its folder with --lexicons"
     if error.validator == "enum":
         options = [str(v) for v in error.validator_value]
         close = difflib.get_close_matches(str(error.instance), options, n=1, cutoff=0.6)

@@ -796,6 +796,7 @@ def build_context(
             "country": country,
             "power": sheet.power,
             "title": f"{country}: {sheet.power}\u2019s engagement",
+            "engagement": _joined(k.adjective for k in lanes),
             "subject": (
                 f"Country briefing on {sheet.power}\u2019s {_joined(k.adjective for k in lanes)} "
                 f"engagement with {country}"

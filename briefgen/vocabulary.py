@@ -793,18 +793,21 @@ def load(kind: str, name: str | Path) -> tuple[Path, dict[str, Any]]:
 
 
 def check_folder(folder: str | Path | None = None) -> tuple[list[LexiconFile], list[Problem]]:
-    """Validate every file of one lexicon folder (default: every folder searched).
+    """Validate every file of one lexicon folder (default: every folder searched); a
+    folder is checked together with the package's (its cues may name shipped categories).
 
     RETURNS (tuple): the files checked and their problems.
     """
-    if folder is not None:
-        base = Path(folder)
-        if not base.is_dir():
-            raise ConfigError(f"{folder}: not a folder; give a lexicon folder")
-        with folders_used([base]):
-            files = [f for f in available() if f.folder == base.resolve()]
-    else:
-        files = available()
+    if folder is None:
+        return _check(available())
+    base = Path(folder)
+    if not base.is_dir():
+        raise ConfigError(f"{folder}: not a folder; give a lexicon folder")
+    with folders_used([base]):
+        return _check([f for f in available() if f.folder == base.resolve()])
+
+
+def _check(files: list[LexiconFile]) -> tuple[list[LexiconFile], list[Problem]]:
     problems: list[Problem] = []
     for file in files:
         if file.kind == "language":

@@ -103,7 +103,7 @@ def test_cli_check_valid_and_broken(data_dir):
     path.write_text(path.read_text().replace("category: energy_deal", "category: oil", 1))
     bad = invoke("check", "--data", str(data_dir))
     assert bad.exit_code == 1
-    assert f"{path}:" in bad.output and "is not one of" in bad.output
+    assert f"{path}:" in bad.output and "'oil' is not a category" in bad.output
     path.write_text("events: [\n")
     unreadable = invoke("check", "--data", str(data_dir))
     assert unreadable.exit_code == 2 and str(path) in unreadable.output

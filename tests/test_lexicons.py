@@ -420,6 +420,140 @@ def test_lexicons_check_flags_a_sheet_without_power(china_corpus, tmp_path):
     assert "ve.yaml:1 power: missing" in result.output
 
 
+# --------------------------------------------------------------------------- 5. categories
+
+#: An invented category with its cue words, as a user folder would add it.
+FISHERIES = """\
+schema_version: 1
+label: Fisheries accords
+singular: Fisheries accord
+short: Fish
+adjective: fisheries
+colour: "#136f63"
+order: 4
+"""
+FISHERIES_CUES = """\
+categories:
+  fisheries_accord:
+    triggers: [fishing licence*, fisheries accord*]
+"""
+
+
+def add_category(base: Path, cues: str = FISHERIES_CUES, category: str = FISHERIES) -> Path:
+    (base / "categories").mkdir(parents=True, exist_ok=True)
+    (base / "categories" / "fisheries_accord.yaml").write_text(category, encoding="utf-8")
+    (base / "languages" / "en").mkdir(parents=True, exist_ok=True)
+    (base / "languages" / "en" / "cues.yaml").write_text(cues, encoding="utf-8")
+    return base
+
+
+@pytest.fixture
+def fish_corpus(corpus: Path) -> Path:
+    (corpus / "b.txt").write_text(
+        "Isles Review, 2 June 2021\n\n"
+        "In May 2021 Atlantica granted fishing licences to Cypriot trawlers off Limassol.\n",
+        encoding="utf-8",
+    )
+    return corpus
+
+
+def test_lexicons_category_flows_to_sheet_check_briefing_and_index(folder, fish_corpus, tmp_path):
+    add_category(folder)
+    lex, data, out = ("--lexicons", str(folder)), tmp_path / "data", tmp_path / "out"
+    listed = invoke(*lex, "lexicons", "list")
+    assert "category fisheries_accord" in " ".join(listed.output.split())
+    update = invoke(
+        *lex, "update", "--corpus", str(fish_corpus), "--data", str(data),
+        "--power", "atlantica", "--region", "two_isles",
+    )  # fmt: skip
+    assert update.exit_code == 0, update.output
+    sheet = data / "factsheets" / "cy.yaml"
+    assert "category: fisheries_accord" in sheet.read_text(encoding="utf-8")
+    assert invoke(*lex, "check", "--data", str(data)).exit_code == 0
+    build = invoke(
+        *lex, "build", "--all", "--data", str(data), "--include-proposed",
+        "--format", "html", "--out", str(out),
+    )  # fmt: skip
+    assert build.exit_code == 0, build.output
+    html = (out / "cy.html").read_text(encoding="utf-8")
+    assert 'id="briefgen-cy-section-fisheries-accord"' in html
+    assert ">Fisheries accords" in html and 'fill="#136f63"' in html
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<th scope="col" class="bg-num">Fish</th>' in index
+    # without the folder the category is unknown: named, listed, nothing rewritten
+    before = sheet.read_bytes()
+    check = invoke("check", "--data", str(data))
+    assert check.exit_code != 0
+    assert "'fisheries_accord' is not a category" in check.output
+    assert "--lexicons" in check.output and "Traceback" not in check.output
+    assert sheet.read_bytes() == before
+
+
+def test_lexicons_misspelt_category_in_cues_is_an_error(folder, fish_corpus):
+    add_category(folder, cues=FISHERIES_CUES.replace("fisheries_accord", "fisheries_acord"))
+    check = invoke("lexicons", "check", str(folder))
+    assert check.exit_code == 2
+    assert "cues.yaml:2 categories.fisheries_acord: unknown category" in check.output
+    assert "did you mean fisheries_accord?" in check.output
+    run = invoke(
+        "--lexicons", str(folder), "extract", "--corpus", str(fish_corpus),
+        "--power", "atlantica", "--region", "two_isles", "--format", "json",
+    )  # fmt: skip
+    assert run.exit_code == 2 and "fisheries_acord" in run.output
+    assert "Traceback" not in run.output
+
+
+@pytest.mark.parametrize(
+    "old, new, fragment",
+    [
+        ('colour: "#136f63"', "colour: teal", "colour: String should match pattern"),
+        ("short: Fish", "shrot: Fish", "shrot: unknown key; did you mean short?"),
+        ("order: 4", "order: 4\nsectors: [fishing]", "unknown sector 'fishing'"),
+    ],
+)
+def test_lexicons_check_category_faults(tmp_path, old, new, fragment):
+    base = add_category(tmp_path / "lex", category=FISHERIES.replace(old, new))
+    result = invoke("lexicons", "check", str(base))
+    assert result.exit_code == 2, result.output
+    assert "fisheries_accord.yaml:" in result.output and fragment in result.output
+
+
+def test_lexicons_user_folder_relabels_a_shipped_category(folder, corpus, tmp_path):
+    (folder / "categories").mkdir()
+    (folder / "categories" / "military_cooperation.yaml").write_text(
+        'schema_version: 1\nlabel: Defence ties\ncolour: "#333333"\nsectors: [military]\n'
+        "order: 2\n",
+        encoding="utf-8",
+    )
+    lex, data, out = ("--lexicons", str(folder)), tmp_path / "data", tmp_path / "out"
+    update = invoke(
+        *lex, "update", "--corpus", str(corpus), "--data", str(data),
+        "--power", "atlantica", "--region", "two_isles",
+    )  # fmt: skip
+    assert update.exit_code == 0, update.output
+    build = invoke(
+        *lex, "build", "mt", "--data", str(data), "--include-proposed",
+        "--format", "html", "--out", str(out),
+    )  # fmt: skip
+    assert build.exit_code == 0, build.output
+    html = (out / "mt.html").read_text(encoding="utf-8")
+    assert ">Defence ties" in html and "Tritoneks" in html
+    assert ">Military cooperation<" not in html
+
+
+def test_lexicons_schema_allows_the_active_categories(folder):
+    from briefgen import categories, factsheets, models
+
+    shipped = json.loads(models.factsheet_schema_text())["$defs"]["category"]
+    assert shipped == {"type": "string", "pattern": models.CATEGORY_NAME}
+    assert factsheets.schema()["$defs"]["category"]["enum"] == list(categories.names())
+    add_category(folder)
+    with vocabulary.folders_used([folder]):
+        assert categories.names()[-1] == "fisheries_accord"
+        assert "fisheries_accord" in factsheets.schema()["$defs"]["category"]["enum"]
+    assert "fisheries_accord" not in categories.names()
+
+
 # --------------------------------------------------------------------------- 6. docs
 
 
@@ -478,3 +612,15 @@ def test_lexicons_doc_example_runs_as_written(tmp_path):
     assert build.exit_code == 0, build.output
     html = next(out.glob("mu*.html")).read_text(encoding="utf-8")
     assert "India" in html and "Dornier 228" in html
+    # the category the example adds: its event, section and timeline lane
+    aid = (data / "factsheets" / "sc.yaml").read_text(encoding="utf-8")
+    assert "category: development_aid" in aid
+    build = invoke(
+        "--lexicons", str(lex), "build", "sc", "--data", str(data), "--include-proposed",
+        "--format", "html", "--out", str(out),
+    )  # fmt: skip
+    assert build.exit_code == 0, build.output
+    html = (out / "sc.html").read_text(encoding="utf-8")
+    assert 'id="briefgen-sc-section-development-aid"' in html
+    assert "line of credit" in html and "India’s diplomatic, military, energy and aid" in html
+    assert 'fill="#2e6b3a"' in html  # its lane's colour
