@@ -67,53 +67,52 @@ class _WarningCapture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> BuildResult:
-    from briefgen import categories
-    from briefgen.editions import plan_edition, record_edition
-    from briefgen.factsheets import load_sheet
-    from briefgen.render import readiness, resolve_date, write_briefing
+def _verify(sheet_file: str, sheet, options):
+    """Check the sheet's shown quotes against options.corpus (briefgen.verify).
+
+    RETURNS (briefgen.verify.Verification | None): the check, or None without a corpus.
+    """
     from briefgen.verify import verify_sheet
 
-    started = time.perf_counter()
-    country = Path(sheet_file).stem.upper()
-    try:
-        sheet = load_sheet(Path(sheet_file))
-        verification = None
-        if getattr(options, "corpus", None):
-            verification = verify_sheet(
-                Path(sheet_file),
-                sheet,
-                Path(options.corpus),
-                include_proposed=options.include_proposed,
-            )
-        # DATA/factsheets/<cc>.yaml → editions go in DATA/editions/<cc>/.
-        record = (
-            getattr(options, "record_edition", True)
-            and not options.include_proposed
-            and not readiness(sheet)
-        )
-        edition = plan_edition(
-            sheet,
-            Path(sheet_file).resolve().parent.parent,
-            resolve_date(options).isoformat(),
-            include_proposed=options.include_proposed,
-            record=record,
-        )
-        written = write_briefing(
-            sheet, Path(out_dir), formats, options, verification=verification, edition=edition
-        )
-        record_edition(edition)
-    except BriefgenError as exc:
-        return BuildResult(
-            country, error=exc.format_message(), seconds=time.perf_counter() - started
-        )
-    except Exception as exc:  # a bug in one country must not stop the others
-        log.debug("build of %s failed", country, exc_info=True)
-        return BuildResult(
-            country,
-            error=f"unexpected {type(exc).__name__}: {exc}",
-            seconds=time.perf_counter() - started,
-        )
+    if not getattr(options, "corpus", None):
+        return None
+    return verify_sheet(
+        Path(sheet_file),
+        sheet,
+        Path(options.corpus),
+        include_proposed=options.include_proposed,
+    )
+
+
+def _plan(sheet_file: str, sheet, options) -> dict:
+    """Plan the edition this build is (briefgen.editions.plan_edition).
+
+    Only a ready briefing without proposals is recorded, and only when options allow.
+    """
+    from briefgen.editions import plan_edition
+    from briefgen.render import readiness, resolve_date
+
+    record = (
+        getattr(options, "record_edition", True)
+        and not options.include_proposed
+        and not readiness(sheet)
+    )
+    # DATA/factsheets/<cc>.yaml → editions go in DATA/editions/<cc>/.
+    return plan_edition(
+        sheet,
+        Path(sheet_file).resolve().parent.parent,
+        resolve_date(options).isoformat(),
+        include_proposed=options.include_proposed,
+        record=record,
+    )
+
+
+def _built(
+    country: str, sheet, written: dict, edition: dict, options, started: float
+) -> BuildResult:
+    """The BuildResult of a country whose briefings were all written."""
+    from briefgen import categories
+
     shown = sheet.shown_events(options.include_proposed)
     pages = None
     if "pdf" in written:
@@ -129,6 +128,35 @@ def _build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> Bu
         power=sheet.power,
         edition=edition["number"] if edition["recorded"] else None,
     )
+
+
+def _build_one(sheet_file: str, out_dir: str, formats: list[str], options) -> BuildResult:
+    from briefgen.editions import record_edition
+    from briefgen.factsheets import load_sheet
+    from briefgen.render import write_briefing
+
+    started = time.perf_counter()
+    country = Path(sheet_file).stem.upper()
+    try:
+        sheet = load_sheet(Path(sheet_file))
+        verification = _verify(sheet_file, sheet, options)
+        edition = _plan(sheet_file, sheet, options)
+        written = write_briefing(
+            sheet, Path(out_dir), formats, options, verification=verification, edition=edition
+        )
+        record_edition(edition)
+    except BriefgenError as exc:
+        return BuildResult(
+            country, error=exc.format_message(), seconds=time.perf_counter() - started
+        )
+    except Exception as exc:  # a bug in one country must not stop the others
+        log.debug("build of %s failed", country, exc_info=True)
+        return BuildResult(
+            country,
+            error=f"unexpected {type(exc).__name__}: {exc}",
+            seconds=time.perf_counter() - started,
+        )
+    return _built(country, sheet, written, edition, options, started)
 
 
 def count_pages(pdf: Path) -> int | None:

@@ -296,10 +296,29 @@ def build(
         briefgen build ve --corpus ../shared/corpus --strict
         briefgen build --all -j 2
     """
-    from briefgen.factsheets import list_sheets, sheet_path
-    from briefgen.render import RenderOptions
-
     wanted = _parse_formats(formats)
+    paths = _build_paths(data_dir, countries, all_)
+    _guard_sheets(data_dir, paths)
+    _make_out_dir(out_dir)
+    options = _render_options(
+        page_size=page_size,
+        handling=handling,
+        include_proposed=include_proposed,
+        templates_dir=templates_dir,
+        max_events=max_events,
+        corpus=corpus,
+        record_edition=record_edition,
+    )
+    results = _run_builds(paths, out_dir, wanted, options, jobs)
+    if all_ and index:
+        _write_index(results, out_dir, options)
+    _check_results(results, strict)
+
+
+def _build_paths(data_dir: Path, countries: tuple[str, ...], all_: bool) -> list[Path]:
+    """The sheet files a build renders: every one with --all, else the named countries'."""
+    from briefgen.factsheets import list_sheets, sheet_path
+
     if all_ and countries:
         raise UsageError("give COUNTRY names or --all, not both")
     if all_:
@@ -318,11 +337,31 @@ def build(
                 )
     else:
         raise UsageError("name at least one COUNTRY, or pass --all")
-    _guard_sheets(data_dir, paths)
-    try:  # a bad --out (too long, read-only, below a file) is refused before any rendering
+    return paths
+
+
+def _make_out_dir(out_dir: Path) -> None:
+    """Create --out, so a bad one (too long, read-only, below a file) is refused before
+    any rendering."""
+    try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BriefgenError(f"--out {io_message(exc)}") from None
+
+
+def _render_options(
+    *,
+    page_size: str,
+    handling: str,
+    include_proposed: bool,
+    templates_dir: Path | None,
+    max_events: int,
+    corpus: Path | None,
+    record_edition: bool,
+):
+    """The build's RenderOptions; refuses a --corpus that is not a directory."""
+    from briefgen.render import RenderOptions
+
     options = RenderOptions(
         page_size="Letter" if page_size.lower() == "letter" else "A4",
         handling=handling,
@@ -334,12 +373,19 @@ def build(
     )
     if corpus is not None and not Path(corpus).is_dir():
         raise UsageError(f"{corpus}: no such corpus directory; pass --corpus DIR")
-    results = _run_builds(paths, out_dir, wanted, options, jobs)
-    if all_ and index:
-        from briefgen.render import write_index
+    return options
 
-        power = next((r.power for r in results if r.power), DEFAULT_POWER_NAME)
-        click.echo(str(write_index(results, out_dir, options, power)))
+
+def _write_index(results, out_dir: Path, options) -> None:
+    """Write OUT/index.html listing the briefings and print its path."""
+    from briefgen.render import write_index
+
+    power = next((r.power for r in results if r.power), DEFAULT_POWER_NAME)
+    click.echo(str(write_index(results, out_dir, options, power)))
+
+
+def _check_results(results, strict: bool) -> None:
+    """Exit 1 when a briefing failed, or with --strict when any warned."""
     failed = [r for r in results if not r.ok]
     if failed:
         if len(results) == 1:

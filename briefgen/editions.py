@@ -128,6 +128,31 @@ def _date_words(iso: str) -> str:
     return format_date(iso)
 
 
+def _edition_record(
+    sheet: FactSheet, number: int, date_iso: str, digest: str, content: dict[str, Any]
+) -> dict[str, Any]:
+    """The JSON record of a new edition, as record_edition writes it."""
+    return {
+        "format": FORMAT_VERSION,
+        "country": sheet.country.upper(),
+        "edition": number,
+        "date": date_iso,
+        "hash": digest,
+        "content": content,
+    }
+
+
+def _since(previous: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The edition a briefing's changes are counted from, as {number, date, date_text}."""
+    if not previous:
+        return None
+    return {
+        "number": int(previous["edition"]),
+        "date": previous["date"],
+        "date_text": _date_words(previous["date"]),
+    }
+
+
 def plan_edition(
     sheet: FactSheet,
     data_dir: Path | str,
@@ -152,39 +177,20 @@ def plan_edition(
     digest = content_hash(content)
     last = records[-1] if records else None
     if last is not None and last["hash"] == digest:
-        number, date, previous, write = int(last["edition"]), last["date"], None, None
+        number, date, write = int(last["edition"]), last["date"], None
         previous = records[-2] if len(records) > 1 else None
         recorded = True
     else:
         number = int(last["edition"]) + 1 if last else 1
         date, previous, recorded = date_iso, last, record
-        write = (
-            {
-                "format": FORMAT_VERSION,
-                "country": sheet.country.upper(),
-                "edition": number,
-                "date": date_iso,
-                "hash": digest,
-                "content": content,
-            }
-            if record
-            else None
-        )
+        write = _edition_record(sheet, number, date_iso, digest, content) if record else None
     return {
         "country": sheet.country.upper(),
         "number": number,
         "date": date,
         "date_text": _date_words(date),
         "recorded": recorded,
-        "since": (
-            {
-                "number": int(previous["edition"]),
-                "date": previous["date"],
-                "date_text": _date_words(previous["date"]),
-            }
-            if previous
-            else None
-        ),
+        "since": _since(previous),
         "changes": compare(previous["content"], content, sheet) if previous else None,
         "_write": write,
         "_path": str(editions_dir(data_dir, sheet.country) / f"{number}.json"),
@@ -246,6 +252,75 @@ def _withdrawal(sheet: FactSheet, event_id: str) -> str:
     return "withdrawn"
 
 
+def _event_item(eid: str, data: dict[str, Any]) -> dict[str, Any]:
+    """An event of an edition's content as a change lists it: id, title, date, category."""
+    from briefgen.render import format_date
+
+    date = data.get("date")
+    shown = (
+        " – ".join(format_date(d) for d in date.split("/"))
+        if date and "/" in date
+        else format_date(date)
+    )
+    return {"id": eid, "title": data["title"], "date": shown, "category": data["category"]}
+
+
+def _by_category(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Event changes sorted by category, then title."""
+    return sorted(items, key=lambda x: (x["category"], x["title"]))
+
+
+def _changed_events(old_events: dict[str, Any], new_events: dict[str, Any]) -> list[dict[str, Any]]:
+    """Events in both editions whose date, grade, title or evidence changed.
+
+    RETURNS (list[dict]): event items with ``fields`` (what changed) and ``was`` (the
+        previous value of each field but evidence).
+    """
+    changed = []
+    for eid, data in new_events.items():
+        before = old_events.get(eid)
+        if before is None:
+            continue
+        fields = [f for f in ("date", "grade", "title", "evidence") if before.get(f) != data.get(f)]
+        if fields:
+            item = _event_item(eid, data)
+            item["fields"] = fields
+            item["was"] = {f: before.get(f) for f in fields if f != "evidence"}
+            if "date" in item["was"]:
+                item["was"]["date"] = _event_item(eid, before)["date"]
+            changed.append(item)
+    return changed
+
+
+def _judgment_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Key judgments added, removed, or kept with another confidence."""
+    old_k = {k["text"]: k["confidence"] for k in old.get("key_judgments", [])}
+    new_k = {k["text"]: k["confidence"] for k in new.get("key_judgments", [])}
+    return {
+        "added": [{"text": t, "confidence": c} for t, c in new_k.items() if t not in old_k],
+        "removed": [{"text": t, "confidence": c} for t, c in old_k.items() if t not in new_k],
+        "changed": [
+            {"text": t, "confidence": c, "was": old_k[t]}
+            for t, c in new_k.items()
+            if t in old_k and old_k[t] != c
+        ],
+    }
+
+
+def _change_count(changes: dict[str, Any]) -> int:
+    """How many changes compare's result lists (a rewritten text counts as one)."""
+    return (
+        len(changes["new_events"])
+        + len(changes["changed_events"])
+        + len(changes["withdrawn_events"])
+        + len(changes["new_disagreements"])
+        + len(changes["resolved_disagreements"])
+        + sum(len(v) for v in changes["judgments"].values())
+        + changes["bottom_line"]
+        + changes["outlook"]
+    )
+
+
 def compare(old: dict[str, Any], new: dict[str, Any], sheet: FactSheet) -> dict[str, Any]:
     """What changed between two editions' content.
 
@@ -255,71 +330,30 @@ def compare(old: dict[str, Any], new: dict[str, Any], sheet: FactSheet) -> dict[
         removed, changed confidence), ``bottom_line``/``outlook`` (True when rewritten)
         and ``count`` (the number of changes listed).
     """
-    from briefgen.render import format_date
-
-    def event_item(eid: str, data: dict) -> dict[str, Any]:
-        date = data.get("date")
-        shown = (
-            " – ".join(format_date(d) for d in date.split("/"))
-            if date and "/" in date
-            else format_date(date)
-        )
-        return {"id": eid, "title": data["title"], "date": shown, "category": data["category"]}
-
     old_events, new_events = old.get("events", {}), new.get("events", {})
-    added = [event_item(i, d) for i, d in new_events.items() if i not in old_events]
-    changed = []
-    for eid, data in new_events.items():
-        before = old_events.get(eid)
-        if before is None:
-            continue
-        fields = [f for f in ("date", "grade", "title", "evidence") if before.get(f) != data.get(f)]
-        if fields:
-            item = event_item(eid, data)
-            item["fields"] = fields
-            item["was"] = {f: before.get(f) for f in fields if f != "evidence"}
-            if "date" in item["was"]:
-                item["was"]["date"] = event_item(eid, before)["date"]
-            changed.append(item)
+    added = [_event_item(i, d) for i, d in new_events.items() if i not in old_events]
+    changed = _changed_events(old_events, new_events)
     withdrawn = [
-        {**event_item(i, d), "reason": _withdrawal(sheet, i)}
+        {**_event_item(i, d), "reason": _withdrawal(sheet, i)}
         for i, d in old_events.items()
         if i not in new_events
     ]
     old_d, new_d = old.get("disagreements", {}), new.get("disagreements", {})
-    new_disagreements = [{"id": i, "topic": d["topic"]} for i, d in new_d.items() if i not in old_d]
-    resolved = [{"id": i, "topic": d["topic"]} for i, d in old_d.items() if i not in new_d]
-    old_k = {k["text"]: k["confidence"] for k in old.get("key_judgments", [])}
-    new_k = {k["text"]: k["confidence"] for k in new.get("key_judgments", [])}
-    judgments = {
-        "added": [{"text": t, "confidence": c} for t, c in new_k.items() if t not in old_k],
-        "removed": [{"text": t, "confidence": c} for t, c in old_k.items() if t not in new_k],
-        "changed": [
-            {"text": t, "confidence": c, "was": old_k[t]}
-            for t, c in new_k.items()
-            if t in old_k and old_k[t] != c
-        ],
-    }
     result: dict[str, Any] = {
-        "new_events": sorted(added, key=lambda x: (x["category"], x["title"])),
-        "changed_events": sorted(changed, key=lambda x: (x["category"], x["title"])),
-        "withdrawn_events": sorted(withdrawn, key=lambda x: (x["category"], x["title"])),
-        "new_disagreements": new_disagreements,
-        "resolved_disagreements": resolved,
-        "judgments": judgments,
+        "new_events": _by_category(added),
+        "changed_events": _by_category(changed),
+        "withdrawn_events": _by_category(withdrawn),
+        "new_disagreements": [
+            {"id": i, "topic": d["topic"]} for i, d in new_d.items() if i not in old_d
+        ],
+        "resolved_disagreements": [
+            {"id": i, "topic": d["topic"]} for i, d in old_d.items() if i not in new_d
+        ],
+        "judgments": _judgment_changes(old, new),
         "bottom_line": (old.get("bottom_line") or "") != (new.get("bottom_line") or ""),
         "outlook": (old.get("outlook") or "") != (new.get("outlook") or ""),
     }
-    result["count"] = (
-        len(added)
-        + len(changed)
-        + len(withdrawn)
-        + len(new_disagreements)
-        + len(resolved)
-        + sum(len(v) for v in judgments.values())
-        + result["bottom_line"]
-        + result["outlook"]
-    )
+    result["count"] = _change_count(result)
     return result
 
 

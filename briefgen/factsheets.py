@@ -806,22 +806,37 @@ def merge_sheet(
     """
     changes = Changes(country=str(tree["country"]))
     entries = tree.setdefault("events", CommentedSeq())
+    _merge_events(entries, events, changes)
+    found = tree.setdefault("disagreements", CommentedSeq())
+    _merge_disagreements(found, disagreements, changes)
+    _merge_sources(tree.setdefault("sources", CommentedMap()), entries, found, sources)
+    return changes
+
+
+def _match_event(entries: CommentedSeq, event: Event, matched: set[int]) -> int | None:
+    """Index of the sheet entry that is ``event`` (None for a new event)."""
+    # By id first, whatever the category: the analyst may have changed it (the
+    # category is theirs; only a proposal's is the tool's).
+    index = next((i for i, e in enumerate(entries) if e["id"] == event.id), None)
+    if index is None:  # the same event under another id: shared evidence
+        index = next(
+            (
+                i
+                for i, e in enumerate(entries)
+                if i not in matched
+                and e["category"] == event.category
+                and _overlaps(_evidence_keys(e["evidence"]), event.evidence)
+            ),
+            None,
+        )
+    return index
+
+
+def _merge_events(entries: CommentedSeq, events: list[Event], changes: Changes) -> None:
+    """Add new events, merge known ones and mark the vanished ones stale, in place."""
     matched: set[int] = set()
     for event in events:
-        # By id first, whatever the category: the analyst may have changed it (the
-        # category is theirs; only a proposal's is the tool's).
-        index = next((i for i, e in enumerate(entries) if e["id"] == event.id), None)
-        if index is None:  # the same event under another id: shared evidence
-            index = next(
-                (
-                    i
-                    for i, e in enumerate(entries)
-                    if i not in matched
-                    and e["category"] == event.category
-                    and _overlaps(_evidence_keys(e["evidence"]), event.evidence)
-                ),
-                None,
-            )
+        index = _match_event(entries, event, matched)
         if index is None:
             entry = event_to_map(event)
             entry["generated"]["evidence"] = " ".join(
@@ -832,41 +847,55 @@ def merge_sheet(
             changes.added += 1
             continue
         matched.add(index)
-        entry = entries[index]
-        added, moved = _merge_quotes(entry, "evidence", list(event.evidence))
-        changes.grown += bool(added)
-        changes.reanchored += moved
-        if entry.get("stale"):
-            del entry["stale"]
-            changes.revived += 1
-        reviewed = entry["status"] != "proposed"
-        allowed = REVIEWED_REFRESH if reviewed else TOOL_FIELDS
-        if reviewed or any(
-            entry.get("generated", {}).get(k) != fingerprint(entry.get(k))
-            for k in ANALYST_FIELDS
-            if k in entry.get("generated", {})
-        ):
-            changes.kept.append(str(entry["id"]))
-        changes.refreshed += _refresh(entry, _tool_values(event), allowed)
+        _merge_event(entries[index], event, changes)
     for i, entry in enumerate(entries):
         if i not in matched and not entry.get("stale"):
             entry["stale"] = True
             changes.stale += 1
             changes.stale_events.append((str(entry["title"]), str(entry["status"])))
 
-    found = tree.setdefault("disagreements", CommentedSeq())
+
+def _merge_event(entry: CommentedMap, event: Event, changes: Changes) -> None:
+    """Grow a known entry's evidence, revive it, refresh the fields still the tool's."""
+    added, moved = _merge_quotes(entry, "evidence", list(event.evidence))
+    changes.grown += bool(added)
+    changes.reanchored += moved
+    if entry.get("stale"):
+        del entry["stale"]
+        changes.revived += 1
+    reviewed = entry["status"] != "proposed"
+    allowed = REVIEWED_REFRESH if reviewed else TOOL_FIELDS
+    if reviewed or any(
+        entry.get("generated", {}).get(k) != fingerprint(entry.get(k))
+        for k in ANALYST_FIELDS
+        if k in entry.get("generated", {})
+    ):
+        changes.kept.append(str(entry["id"]))
+    changes.refreshed += _refresh(entry, _tool_values(event), allowed)
+
+
+def _match_disagreement(found: CommentedSeq, d: Disagreement) -> int | None:
+    """Index of the sheet entry that is ``d``: same id, or same kind and shared claims."""
+    index = next((i for i, e in enumerate(found) if e["id"] == d.id), None)
+    if index is None:
+        index = next(
+            (
+                i
+                for i, e in enumerate(found)
+                if e["kind"] == d.kind
+                and _overlaps(_evidence_keys(e["claims"]), [c.quote for c in d.claims])
+            ),
+            None,
+        )
+    return index
+
+
+def _merge_disagreements(
+    found: CommentedSeq, disagreements: list[Disagreement], changes: Changes
+) -> None:
+    """Add new disagreements and grow the claims of known ones, in place."""
     for d in disagreements:
-        index = next((i for i, e in enumerate(found) if e["id"] == d.id), None)
-        if index is None:
-            index = next(
-                (
-                    i
-                    for i, e in enumerate(found)
-                    if e["kind"] == d.kind
-                    and _overlaps(_evidence_keys(e["claims"]), [c.quote for c in d.claims])
-                ),
-                None,
-            )
+        index = _match_disagreement(found, d)
         if index is None:
             entry = disagreement_to_map(d)
             entry["generated"]["claims"] = " ".join(
@@ -881,7 +910,14 @@ def merge_sheet(
         changes.claims_added += added
         changes.reanchored += moved
 
-    known = tree.setdefault("sources", CommentedMap())
+
+def _merge_sources(
+    known: CommentedMap,
+    entries: CommentedSeq,
+    found: CommentedSeq,
+    sources: dict[str, Source],
+) -> None:
+    """Add a source entry for each newly cited document; record changed content hashes."""
     cited = {str(q["doc"]) for e in entries for q in e["evidence"]}
     cited |= {str(q["doc"]) for e in found for q in e["claims"]}
     for doc in sorted(cited):
@@ -890,7 +926,6 @@ def merge_sheet(
         elif doc in sources and sources[doc].sha256:
             if known[doc].get("sha256") != sources[doc].sha256:
                 known[doc]["sha256"] = sources[doc].sha256  # the tool's: the text read
-    return changes
 
 
 def new_tree(country: str, power: str, region: str | None = None) -> CommentedMap:
@@ -1036,50 +1071,16 @@ def update_sheets(
     with data_lock(data_dir):
         remove_stale_temp_files(data_dir)
         existing = sheet_index(data_dir)
-        codes = {e.country for e in events} | {d.country for d in disagreements}
-        codes |= set(existing)
-        if wanted is not None:
-            codes &= wanted
-            codes |= wanted
-        plans = []
-        problems: list[str] = []
-        for code in sorted(codes):
-            path = existing.get(code, sheet_path(data_dir, code))
-            tree = read_tree(path) if path.exists() else None
-            if tree is not None:
-                findings = validate_tree(tree, path)
-                if findings:
-                    problems.extend(map(str, findings))
-            plans.append((code, path, tree))
-        if problems:
-            raise SheetError("\n".join(problems) + "\nfix these first; nothing was updated")
-        results = []
-        writes: list[tuple[Path, CommentedMap]] = []
-        for code, path, found in plans:
-            created = found is None
-            tree = new_tree(code, power, region) if found is None else found
-            recorded = not created and region is not None and "region" not in tree
-            _record_region(tree, region)
-            moved = reanchor_quotes(tree, texts) if texts and not created else 0
-            reviewed = sum(
-                1
-                for e in tree.get("events") or []
-                if e["status"] != "proposed" and not e.get("stale")
-            )
-            changes = merge_sheet(
-                tree,
-                [e for e in events if e.country == code],
-                [d for d in disagreements if d.country == code],
-                sources,
-            )
-            changes.created = created
-            changes.reviewed = reviewed
-            changes.reanchored += moved
-            if created and not (tree["events"] or tree["disagreements"]):
-                continue  # nothing to say about this country
-            if changes.changed or recorded:
-                writes.append((path, tree))
-            results.append(changes)
+        codes = _update_codes(existing, events, disagreements, wanted)
+        results, writes = _merge_sheets(
+            _read_sheets(data_dir, existing, codes),
+            events,
+            disagreements,
+            sources,
+            power=power,
+            region=region,
+            texts=texts,
+        )
         refusal = _stale_guard(results, documents)
         if refusal and not allow_stale:
             if dry_run:
@@ -1088,16 +1089,128 @@ def update_sheets(
                 raise StaleGuardError(refusal)
         if dry_run:
             return results
-        # Validate every sheet before writing any, so one bad sheet cannot leave the
-        # others half-updated.
-        problems = [str(f) for path, tree in writes for f in validate_tree(tree, path)]
-        if problems:
-            raise BriefgenError(
-                "refusing to write invalid sheets; nothing was written:\n" + "\n".join(problems)
-            )
-        payloads = [(path, dump_tree(tree)) for path, tree in writes]
-        try:
-            write_all(payloads)
-        except OSError as exc:
-            raise BriefgenError(f"{io_message(exc)}; no fact sheet was changed") from None
+        _write_sheets(writes)
         return results
+
+
+def _update_codes(
+    existing: dict[str, Path],
+    events: list[Event],
+    disagreements: list[Disagreement],
+    wanted: set[str] | None,
+) -> list[str]:
+    """The countries an update merges, sorted: the run's and the existing sheets', or
+    exactly ``wanted`` when given."""
+    codes = {e.country for e in events} | {d.country for d in disagreements}
+    codes |= set(existing)
+    if wanted is not None:
+        codes &= wanted
+        codes |= wanted
+    return sorted(codes)
+
+
+def _read_sheets(
+    data_dir: Path, existing: dict[str, Path], codes: list[str]
+) -> list[tuple[str, Path, CommentedMap | None]]:
+    """(code, path, tree or None when there is no file yet) for each country.
+
+    Raises SheetError listing every finding of every sheet when any is invalid.
+    """
+    plans = []
+    problems: list[str] = []
+    for code in codes:
+        path = existing.get(code, sheet_path(data_dir, code))
+        tree = read_tree(path) if path.exists() else None
+        if tree is not None:
+            findings = validate_tree(tree, path)
+            if findings:
+                problems.extend(map(str, findings))
+        plans.append((code, path, tree))
+    if problems:
+        raise SheetError("\n".join(problems) + "\nfix these first; nothing was updated")
+    return plans
+
+
+def _merge_sheets(
+    plans: list[tuple[str, Path, CommentedMap | None]],
+    events: list[Event],
+    disagreements: list[Disagreement],
+    sources: dict[str, Source],
+    *,
+    power: str,
+    region: str | None,
+    texts: dict[str, str] | None,
+) -> tuple[list[Changes], list[tuple[Path, CommentedMap]]]:
+    """Merge the run into each sheet read (``_read_sheets``), in memory.
+
+    RETURNS (tuple): the changes of each sheet kept, and the (path, tree) to write.
+    """
+    results = []
+    writes: list[tuple[Path, CommentedMap]] = []
+    for code, path, found in plans:
+        merged = _merge_one(
+            code,
+            found,
+            [e for e in events if e.country == code],
+            [d for d in disagreements if d.country == code],
+            sources,
+            power=power,
+            region=region,
+            texts=texts,
+        )
+        if merged is None:
+            continue  # nothing to say about this country
+        changes, tree, write = merged
+        if write:
+            writes.append((path, tree))
+        results.append(changes)
+    return results, writes
+
+
+def _merge_one(
+    code: str,
+    found: CommentedMap | None,
+    events: list[Event],
+    disagreements: list[Disagreement],
+    sources: dict[str, Source],
+    *,
+    power: str,
+    region: str | None,
+    texts: dict[str, str] | None,
+) -> tuple[Changes, CommentedMap, bool] | None:
+    """Merge one country's proposals into its sheet (or a new one), in place.
+
+    RETURNS (tuple | None): the changes, the tree and whether it must be written; None
+    for a new sheet that would hold nothing.
+    """
+    created = found is None
+    tree = new_tree(code, power, region) if found is None else found
+    recorded = not created and region is not None and "region" not in tree
+    _record_region(tree, region)
+    moved = reanchor_quotes(tree, texts) if texts and not created else 0
+    reviewed = sum(
+        1 for e in tree.get("events") or [] if e["status"] != "proposed" and not e.get("stale")
+    )
+    changes = merge_sheet(tree, events, disagreements, sources)
+    changes.created = created
+    changes.reviewed = reviewed
+    changes.reanchored += moved
+    if created and not (tree["events"] or tree["disagreements"]):
+        return None
+    return changes, tree, changes.changed or recorded
+
+
+def _write_sheets(writes: list[tuple[Path, CommentedMap]]) -> None:
+    """Validate every merged sheet, then write them all or none."""
+    # Validate every sheet before writing any, so one bad sheet cannot leave the
+    # others half-updated.
+    problems = [str(f) for path, tree in writes for f in validate_tree(tree, path)]
+    if problems:
+        raise BriefgenError(
+            "refusing to write invalid sheets; nothing was written:\n" + "\n".join(problems)
+        )
+    payloads = [(path, dump_tree(tree)) for path, tree in writes]
+    try:
+        write_all(payloads)
+    except OSError as exc:
+        raise BriefgenError(f"{io_message(exc)}; no fact sheet was changed") from None

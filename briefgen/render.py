@@ -19,7 +19,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -570,10 +570,11 @@ def _joined(words: Iterable[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _timeline(
-    events: list[Event], anchor, kinds: tuple[categories.Category, ...]
-) -> dict[str, Any] | None:
-    """Geometry of the inline SVG timeline: one lane per category, ticks per year."""
+def _timeline_marks(events: list[Event]) -> list[tuple[Event, float, float | None]]:
+    """The dated events as (event, start, end) fractional years; end is None unless a range.
+
+    Undated events have no place on the axis and are left out.
+    """
     marks = []
     for event in events:
         start = _year_fraction(_event_start(event))
@@ -581,13 +582,68 @@ def _timeline(
             continue
         end = _year_fraction(event.date_range[1], end=True) if event.date_range else None
         marks.append((event, start, end))
-    if not marks:
-        return None
+    return marks
+
+
+def _timeline_years(marks: list[tuple[Event, float, float | None]]) -> tuple[int, int]:
+    """The axis' first and last year: whole years around every mark, at least two apart."""
     low = min(m[1] for m in marks)
     high = max(m[2] or m[1] for m in marks)
     first, last = int(low), int(high) + 1
     if last - first < 2:
         last = first + 2
+    return first, last
+
+
+def _timeline_lane(
+    index: int,
+    kind: categories.Category,
+    marks: list[tuple[Event, float, float | None]],
+    x: Callable[[float], float],
+    anchor: Callable[..., str],
+) -> dict[str, Any]:
+    """One category's lane of the timeline: its row and a mark per dated event in it.
+
+    x (Callable): fractional year → horizontal position in SVG user units.
+    """
+    category = kind.name
+    y = TL_TOP + index * TL_LANE + TL_LANE / 2
+    lane_marks = []
+    for event, start, end in marks:
+        if event.category != category:
+            continue
+        precise = parse_partial_date(_event_start(event))
+        lane_marks.append(
+            {
+                "x": x(start),
+                "x2": x(end) if end else None,
+                "y": y,
+                "href": "#" + anchor("event", event.id),
+                "label": f"{format_date(_event_start(event))}: {event.title}",
+                "approximate": precise is not None and precise[1] is None,
+                "unreviewed": event.status == "proposed",
+            }
+        )
+    count = sum(1 for e, _s, _e in marks if e.category == category)
+    return {
+        "category": category,
+        "label": kind.label,
+        "colour": kind.colour,
+        "y": y,
+        "count": count,
+        "marks": lane_marks,
+        "index": index,
+    }
+
+
+def _timeline(
+    events: list[Event], anchor, kinds: tuple[categories.Category, ...]
+) -> dict[str, Any] | None:
+    """Geometry of the inline SVG timeline: one lane per category, ticks per year."""
+    marks = _timeline_marks(events)
+    if not marks:
+        return None
+    first, last = _timeline_years(marks)
     span = last - first
     plot = TL_WIDTH - TL_LABEL - 12
 
@@ -598,38 +654,7 @@ def _timeline(
     ticks = [
         {"x": x(y), "label": str(y)} for y in range(first, last + 1) if (y - first) % step == 0
     ]
-    lanes = []
-    for index, kind in enumerate(kinds):
-        category = kind.name
-        y = TL_TOP + index * TL_LANE + TL_LANE / 2
-        lane_marks = []
-        for event, start, end in marks:
-            if event.category != category:
-                continue
-            precise = parse_partial_date(_event_start(event))
-            lane_marks.append(
-                {
-                    "x": x(start),
-                    "x2": x(end) if end else None,
-                    "y": y,
-                    "href": "#" + anchor("event", event.id),
-                    "label": f"{format_date(_event_start(event))}: {event.title}",
-                    "approximate": precise is not None and precise[1] is None,
-                    "unreviewed": event.status == "proposed",
-                }
-            )
-        count = sum(1 for e, _s, _e in marks if e.category == category)
-        lanes.append(
-            {
-                "category": category,
-                "label": kind.label,
-                "colour": kind.colour,
-                "y": y,
-                "count": count,
-                "marks": lane_marks,
-                "index": index,
-            }
-        )
+    lanes = [_timeline_lane(index, kind, marks, x, anchor) for index, kind in enumerate(kinds)]
     height = TL_TOP + len(lanes) * TL_LANE + TL_AXIS
     return {
         "width": TL_WIDTH,
@@ -683,6 +708,257 @@ def _link_changes(
     return {k: v for k, v in edition.items() if not k.startswith("_")} | {"changes": changes}
 
 
+def _anchorer(cc: str) -> Callable[..., str]:
+    """The function that names a briefing's ids: ``anchor("event", id)`` → "briefgen-cc-…"."""
+
+    def anchor(*parts: str) -> str:
+        # Every id carries the country prefix, so a fragment cannot collide with its host.
+        return "-".join(["briefgen", cc, *(_slug(p) for p in parts)])
+
+    return anchor
+
+
+def _select_events(
+    sheet: FactSheet, options: RenderOptions, statuses: tuple[str, ...], known: tuple[str, ...]
+) -> tuple[list[Event], list[Event]]:
+    """The events a briefing shows, by date then title, and the sheet's other events.
+
+    A shown event whose category no lexicon folder defines is left out, with a warning.
+    RETURNS (tuple[list[Event], list[Event]]): the shown events and the hidden ones.
+    """
+    for event in sheet.events:
+        if event.category not in known and event.status in statuses:
+            log.warning(
+                "%s: event %s has unknown category %r; it is left out of the briefing "
+                "(add categories/%s.yaml to a lexicon folder to show it)",
+                sheet.country,
+                event.id,
+                event.category,
+                event.category,
+            )
+    shown = [e for e in sheet.shown_events(options.include_proposed) if e.category in known]
+    shown.sort(key=lambda e: (_sort_key(_event_start(e)), e.title))
+    shown_ids = {id(e) for e in shown}  # identity: comparing dataclasses is O(fields)
+    hidden = [e for e in sheet.events if id(e) not in shown_ids]
+    return shown, hidden
+
+
+def _sections(
+    shown: list[Event],
+    lanes: tuple[categories.Category, ...],
+    cites: _Citations,
+    anchor: Callable[..., str],
+    sources: dict[str, Source],
+) -> list[dict[str, Any]]:
+    """One section per active category: its overview and its events, dated and undated."""
+    sections = []
+    for kind in lanes:
+        category = kind.name
+        events = [
+            _event_context(e, cites, anchor, sources) for e in shown if e.category == category
+        ]
+        sections.append(
+            {
+                "category": category,
+                "title": kind.label,
+                "colour": kind.colour,
+                "id": anchor("section", category),
+                "overview": _overview([e for e in shown if e.category == category]),
+                "events": events,
+                "dated_events": [e for e in events if not e["undated"]],
+                "undated_events": [e for e in events if e["undated"]],
+            }
+        )
+    return sections
+
+
+def _disagreement_entries(
+    sheet: FactSheet, statuses: tuple[str, ...], cites: _Citations, anchor: Callable[..., str]
+) -> list[dict[str, Any]]:
+    """The shown disagreements, each with its claims' quotes cited."""
+    disagreements = []
+    for item in sheet.shown_disagreements(statuses):  # suppressed ones are the analyst's call
+        disagreements.append(
+            {
+                "id": anchor("disagreement", item.id),
+                "topic": item.topic,
+                "kind": item.kind,
+                "kind_label": DISAGREEMENT_LABELS.get(item.kind, item.kind.replace("_", " ")),
+                "notes": item.notes,
+                "unreviewed": item.status == "proposed",
+                "claims": [
+                    {"position": c.position, "quote": _evidence([c.quote], cites)[0]}
+                    for c in item.shown_claims
+                ],
+            }
+        )
+    return disagreements
+
+
+def _judgments(
+    sheet: FactSheet, shown: list[Event], anchor: Callable[..., str]
+) -> list[dict[str, Any]]:
+    """The key judgments, each linking the shown events it rests on."""
+    by_id = {e.id: e for e in shown}
+    return [
+        {
+            "text": k.text,
+            "confidence": (k.confidence or "").lower(),
+            "events": [
+                {"href": "#" + anchor("event", i), "title": by_id[i].title}
+                for i in k.events
+                if i in by_id
+            ],
+        }
+        for k in sheet.key_judgments
+    ]
+
+
+@dataclass
+class _Content:
+    """What a briefing shows, selected, ordered and cited (the first half of build_context).
+
+    events (list[Event]): the shown events, by date; hidden (list[Event]): the others.
+    sections, disagreements, judgments (list[dict]): their template entries.
+    sources (list[dict]): the cited sources, numbered in order of first citation.
+    """
+
+    events: list[Event]
+    hidden: list[Event]
+    sections: list[dict[str, Any]]
+    disagreements: list[dict[str, Any]]
+    judgments: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+
+
+def _collect_content(
+    sheet: FactSheet,
+    options: RenderOptions,
+    lanes: tuple[categories.Category, ...],
+    anchor: Callable[..., str],
+    verification: Any,
+) -> _Content:
+    """Select the shown events and disagreements and number their sources as cited.
+
+    Sections cite first, then disagreements, so sources are numbered as a reader meets them.
+    """
+    statuses = shown_statuses(options)
+    shown, hidden = _select_events(sheet, options, statuses, tuple(k.name for k in lanes))
+    cites = _Citations(sheet, anchor, getattr(verification, "paragraphs", None))
+    sections = _sections(shown, lanes, cites, anchor, sheet.sources)
+    disagreements = _disagreement_entries(sheet, statuses, cites, anchor)
+    return _Content(
+        events=shown,
+        hidden=hidden,
+        sections=sections,
+        disagreements=disagreements,
+        judgments=_judgments(sheet, shown, anchor),
+        sources=cites.sources(),  # last: only now is every citation numbered
+    )
+
+
+def _cover_context(
+    sheet: FactSheet, options: RenderOptions, lanes: tuple[categories.Category, ...]
+) -> dict[str, Any]:
+    """The briefing's identity: country, title, PDF metadata, dates, review and handling."""
+    cc = sheet.country.lower()
+    stamp = resolve_timestamp(options)
+    day = resolve_date(options)
+    country = country_name(sheet.country)
+    return {
+        "cc": cc,
+        "country_code": sheet.country.upper(),
+        "country": country,
+        "power": sheet.power,
+        "title": f"{country}: {sheet.power}\u2019s engagement",
+        "engagement": _joined(k.adjective for k in lanes),
+        "subject": (
+            f"Country briefing on {sheet.power}\u2019s {_joined(k.adjective for k in lanes)} "
+            f"engagement with {country}"
+        ),
+        "keywords": ", ".join(
+            [country, sheet.power, *(k.label for k in lanes), "country briefing"]
+        ),
+        "author": sheet.reviewer or "briefgen",
+        "generated": f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+        "generated_iso": day.isoformat(),
+        "timestamp": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "reviewer": sheet.reviewer,
+        "reviewed": format_date(sheet.reviewed) if sheet.reviewed else None,
+        "handling": options.handling,
+    }
+
+
+def _status_context(
+    sheet: FactSheet,
+    options: RenderOptions,
+    content: _Content,
+    *,
+    verification: Any,
+    edition: dict[str, Any] | None,
+    fragment: bool,
+    medium: str,
+) -> dict[str, Any]:
+    """The build's state: draft marks, cut-off, verification, edition, medium, headings."""
+    missing = readiness(sheet, options.include_proposed)
+    heading_base = 2 if fragment else 1
+    return {
+        "draft": options.include_proposed or bool(missing),
+        "unreviewed_draft": options.include_proposed,
+        "missing": missing,
+        "cutoff": _cutoff(content.events, content.sources, sheet),
+        "verification": {
+            "checked": verification is not None,
+            "quotes": getattr(verification, "quotes", 0),
+            "documents": getattr(verification, "documents", 0),
+        },
+        "edition": edition,
+        "fragment": fragment,
+        "medium": medium,
+        "content_policy": options.content_policy,
+        "page_size": "letter" if options.page_size.lower() == "letter" else "A4",
+        "h": {"title": heading_base, "section": heading_base + 1, "item": heading_base + 2},
+    }
+
+
+def _content_context(
+    sheet: FactSheet,
+    options: RenderOptions,
+    content: _Content,
+    anchor: Callable[..., str],
+    lanes: tuple[categories.Category, ...],
+    locator: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The briefing's body: judgments, sections, disagreements, timeline, map, sources."""
+    kinds = Counter(d["kind_label"] for d in content.disagreements)
+    reliability_counts = Counter(s["reliability"] for s in content.sources)
+    return {
+        "bottom_line": sheet.bottom_line,
+        "outlook": sheet.outlook,
+        "key_judgments": content.judgments,
+        "sections": content.sections,
+        "disagreements": content.disagreements,
+        "disagreement_summary": [{"label": k, "count": n} for k, n in sorted(kinds.items())],
+        "disagreement_section_id": anchor("section", "disagreements"),
+        "timeline": _timeline(content.events, anchor, lanes),
+        "map": locator,
+        "sources": content.sources,
+        "reliability_counts": [
+            {"grade": g, "count": reliability_counts[g], "words": RELIABILITY_WORDS[g]}
+            for g in RELIABILITY_WORDS
+            if reliability_counts[g]
+        ],
+        "uncited_sources": max(0, len(set(sheet.sources) - {s["doc"] for s in content.sources})),
+        "events_shown": len(content.events),
+        "events_hidden": len(content.hidden),
+        "events_stale": sum(1 for e in sheet.events if e.stale),
+        "reliability_words": RELIABILITY_WORDS,
+        "credibility_words": CREDIBILITY_WORDS,
+        "version": __version__,
+        "extra": options.extra,
+    }
+
+
 def build_context(
     sheet: FactSheet,
     options: RenderOptions,
@@ -703,153 +979,31 @@ def build_context(
     edition (dict | None): the edition this build is (briefgen.editions.plan_edition).
     RETURNS (dict): the template context.
     """
-    cc = sheet.country.lower()
-
-    def anchor(*parts: str) -> str:
-        # Every id carries the country prefix, so a fragment cannot collide with its host.
-        return "-".join(["briefgen", cc, *(_slug(p) for p in parts)])
-
-    statuses = shown_statuses(options)
+    anchor = _anchorer(sheet.country.lower())
     lanes = categories.active()
-    known = tuple(k.name for k in lanes)
-    for event in sheet.events:
-        if event.category not in known and event.status in statuses:
-            log.warning(
-                "%s: event %s has unknown category %r; it is left out of the briefing "
-                "(add categories/%s.yaml to a lexicon folder to show it)",
-                sheet.country,
-                event.id,
-                event.category,
-                event.category,
-            )
-    shown = [e for e in sheet.shown_events(options.include_proposed) if e.category in known]
-    shown.sort(key=lambda e: (_sort_key(_event_start(e)), e.title))
-    shown_ids = {id(e) for e in shown}  # identity: comparing dataclasses is O(fields)
-    hidden = [e for e in sheet.events if id(e) not in shown_ids]
-    cites = _Citations(sheet, anchor, getattr(verification, "paragraphs", None))
-    sections = []
-    for kind in lanes:
-        category = kind.name
-        events = [
-            _event_context(e, cites, anchor, sheet.sources) for e in shown if e.category == category
-        ]
-        sections.append(
-            {
-                "category": category,
-                "title": kind.label,
-                "colour": kind.colour,
-                "id": anchor("section", category),
-                "overview": _overview([e for e in shown if e.category == category]),
-                "events": events,
-                "dated_events": [e for e in events if not e["undated"]],
-                "undated_events": [e for e in events if e["undated"]],
-            }
-        )
-    disagreements = []
-    for item in sheet.shown_disagreements(statuses):  # suppressed ones are the analyst's call
-        disagreements.append(
-            {
-                "id": anchor("disagreement", item.id),
-                "topic": item.topic,
-                "kind": item.kind,
-                "kind_label": DISAGREEMENT_LABELS.get(item.kind, item.kind.replace("_", " ")),
-                "notes": item.notes,
-                "unreviewed": item.status == "proposed",
-                "claims": [
-                    {"position": c.position, "quote": _evidence([c.quote], cites)[0]}
-                    for c in item.shown_claims
-                ],
-            }
-        )
-    kinds = Counter(d["kind_label"] for d in disagreements)
-    by_id = {e.id: e for e in shown}
-    judgments = [
-        {
-            "text": k.text,
-            "confidence": (k.confidence or "").lower(),
-            "events": [
-                {"href": "#" + anchor("event", i), "title": by_id[i].title}
-                for i in k.events
-                if i in by_id
-            ],
-        }
-        for k in sheet.key_judgments
-    ]
-    sources = cites.sources()
+    content = _collect_content(sheet, options, lanes, anchor, verification)
     if edition and edition.get("changes"):
         edition = _link_changes(
-            edition, anchor, {e.id for e in shown}, {str(d["id"]) for d in disagreements}
+            edition,
+            anchor,
+            {e.id for e in content.events},
+            {str(d["id"]) for d in content.disagreements},
         )
-    stamp = resolve_timestamp(options)
-    day = resolve_date(options)
-    locator = _locator_map(sheet.country, shown)
-    country = country_name(sheet.country)
-    heading_base = 2 if fragment else 1
-    reliability_counts = Counter(s["reliability"] for s in sources)
-    missing = readiness(sheet, options.include_proposed)
+    cover = _cover_context(sheet, options, lanes)
+    locator = _locator_map(sheet.country, content.events)
+    status = _status_context(
+        sheet,
+        options,
+        content,
+        verification=verification,
+        edition=edition,
+        fragment=fragment,
+        medium=medium,
+    )
     # Every string from the sheet (and the options) is cleaned in one place, here, so no
     # template has to remember to.
     return clean_context(
-        {
-            "cc": cc,
-            "country_code": sheet.country.upper(),
-            "country": country,
-            "power": sheet.power,
-            "title": f"{country}: {sheet.power}\u2019s engagement",
-            "engagement": _joined(k.adjective for k in lanes),
-            "subject": (
-                f"Country briefing on {sheet.power}\u2019s {_joined(k.adjective for k in lanes)} "
-                f"engagement with {country}"
-            ),
-            "keywords": ", ".join(
-                [country, sheet.power, *(k.label for k in lanes), "country briefing"]
-            ),
-            "author": sheet.reviewer or "briefgen",
-            "generated": f"{day.day} {MONTHS[day.month - 1]} {day.year}",
-            "generated_iso": day.isoformat(),
-            "timestamp": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "reviewer": sheet.reviewer,
-            "reviewed": format_date(sheet.reviewed) if sheet.reviewed else None,
-            "handling": options.handling,
-            "draft": options.include_proposed or bool(missing),
-            "unreviewed_draft": options.include_proposed,
-            "missing": missing,
-            "cutoff": _cutoff(shown, sources, sheet),
-            "verification": {
-                "checked": verification is not None,
-                "quotes": getattr(verification, "quotes", 0),
-                "documents": getattr(verification, "documents", 0),
-            },
-            "edition": edition,
-            "fragment": fragment,
-            "medium": medium,
-            "content_policy": options.content_policy,
-            "page_size": "letter" if options.page_size.lower() == "letter" else "A4",
-            "h": {"title": heading_base, "section": heading_base + 1, "item": heading_base + 2},
-            "bottom_line": sheet.bottom_line,
-            "outlook": sheet.outlook,
-            "key_judgments": judgments,
-            "sections": sections,
-            "disagreements": disagreements,
-            "disagreement_summary": [{"label": k, "count": n} for k, n in sorted(kinds.items())],
-            "disagreement_section_id": anchor("section", "disagreements"),
-            "timeline": _timeline(shown, anchor, lanes),
-            "map": locator,
-            "sources": sources,
-            "reliability_counts": [
-                {"grade": g, "count": reliability_counts[g], "words": RELIABILITY_WORDS[g]}
-                for g in RELIABILITY_WORDS
-                if reliability_counts[g]
-            ],
-            "uncited_sources": max(0, len(set(sheet.sources) - {s["doc"] for s in sources})),
-            "events_shown": len(shown),
-            "events_hidden": len(hidden),
-            "events_stale": sum(1 for e in sheet.events if e.stale),
-            "reliability_words": RELIABILITY_WORDS,
-            "credibility_words": CREDIBILITY_WORDS,
-            "version": __version__,
-            "extra": options.extra,
-        }
+        {**cover, **status, **_content_context(sheet, options, content, anchor, lanes, locator)}
     )
 
 
@@ -1052,6 +1206,92 @@ def render_pdf(
 # --------------------------------------------------------------------------- files
 
 
+def _wanted_formats(formats: Iterable[str]) -> list[str]:
+    """The requested formats, lower-cased, each once, in order; unknown ones → RenderError."""
+    wanted = list(dict.fromkeys(f.lower() for f in formats))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise RenderError(f"format {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
+    return wanted
+
+
+def _file_stem(sheet: FactSheet) -> str:
+    """The sheet's country code as the output files' name, refused unless two letters."""
+    cc = str(sheet.country).lower()
+    # The country code names the output files: never let it carry a path.
+    if not re.fullmatch(r"[a-z]{2}", cc):
+        raise RenderError(
+            f"country {sheet.country!r}: not a two-letter ISO code; fix the "
+            "fact sheet's country field"
+        )
+    return cc
+
+
+def _output_dir(out_dir: Path) -> Path:
+    """out_dir as a Path, created if missing; a file in its place → RenderError."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RenderError(f"{out_dir}: exists and is not a directory; pass --out DIR")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(
+            f"{out_dir}: cannot create output directory ({exc.strerror}); pass --out DIR"
+        ) from None
+    return out_dir
+
+
+def _warn_if_draft(sheet: FactSheet, options: RenderOptions, cc: str) -> None:
+    """Log the one warning for a briefing marked DRAFT because its sheet lacks content."""
+    missing = readiness(sheet, options.include_proposed)
+    if missing:
+        log.warning(
+            "%s: briefing marked DRAFT (%s); write them in its fact sheet "
+            "(data/factsheets/%s.yaml)",
+            cc,
+            ", ".join(missing),
+            cc,
+        )
+
+
+def _render_formats(
+    sheet: FactSheet,
+    options: RenderOptions,
+    wanted: list[str],
+    out_dir: Path,
+    cc: str,
+    extra: dict[str, Any],
+) -> dict[str, tuple[Path, bytes]]:
+    """Render every wanted format in memory. RETURNS format → (target file, its bytes)."""
+    rendered: dict[str, tuple[Path, bytes]] = {}
+    for fmt in wanted:
+        if fmt == "pdf":
+            rendered[fmt] = (out_dir / f"{cc}.pdf", render_pdf(sheet, options, **extra))
+        elif fmt == "html":
+            rendered[fmt] = (
+                out_dir / f"{cc}.html",
+                render_html(sheet, options, **extra).encode("utf-8"),
+            )
+        else:
+            rendered[fmt] = (
+                out_dir / f"{cc}.fragment.html",
+                render_html(sheet, options, fragment=True, **extra).encode("utf-8"),
+            )
+    return rendered
+
+
+def _write_rendered(rendered: dict[str, tuple[Path, bytes]]) -> dict[str, Path]:
+    """Write each rendered file atomically. RETURNS format → the file written."""
+    written = {}
+    for fmt, (target, data) in rendered.items():
+        try:
+            write_atomic(target, data)
+        except OSError as exc:
+            raise RenderError(f"{target}: cannot write ({exc.strerror})") from None
+        written[fmt] = target
+    return written
+
+
 def write_briefing(
     sheet: FactSheet,
     out_dir: Path,
@@ -1075,59 +1315,14 @@ def write_briefing(
     a DRAFT mark and one warning (``--strict`` turns it into a failure).
     """
     options = options or RenderOptions()
-    wanted = list(dict.fromkeys(f.lower() for f in formats))
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown:
-        raise RenderError(f"format {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
-    cc = str(sheet.country).lower()
-    # The country code names the output files: never let it carry a path.
-    if not re.fullmatch(r"[a-z]{2}", cc):
-        raise RenderError(
-            f"country {sheet.country!r}: not a two-letter ISO code; fix the "
-            "fact sheet's country field"
-        )
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise RenderError(f"{out_dir}: exists and is not a directory; pass --out DIR")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RenderError(
-            f"{out_dir}: cannot create output directory ({exc.strerror}); pass --out DIR"
-        ) from None
-    missing = readiness(sheet, options.include_proposed)
-    if missing:
-        log.warning(
-            "%s: briefing marked DRAFT (%s); write them in its fact sheet "
-            "(data/factsheets/%s.yaml)",
-            cc,
-            ", ".join(missing),
-            cc,
-        )
+    wanted = _wanted_formats(formats)
+    cc = _file_stem(sheet)
+    out_dir = _output_dir(out_dir)
+    _warn_if_draft(sheet, options, cc)
     extra = {"verification": verification, "edition": edition}
     # Render everything before writing anything, so a failure leaves no half-set behind.
-    rendered: dict[str, tuple[Path, bytes]] = {}
-    for fmt in wanted:
-        if fmt == "pdf":
-            rendered[fmt] = (out_dir / f"{cc}.pdf", render_pdf(sheet, options, **extra))
-        elif fmt == "html":
-            rendered[fmt] = (
-                out_dir / f"{cc}.html",
-                render_html(sheet, options, **extra).encode("utf-8"),
-            )
-        else:
-            rendered[fmt] = (
-                out_dir / f"{cc}.fragment.html",
-                render_html(sheet, options, fragment=True, **extra).encode("utf-8"),
-            )
-    written = {}
-    for fmt, (target, data) in rendered.items():
-        try:
-            write_atomic(target, data)
-        except OSError as exc:
-            raise RenderError(f"{target}: cannot write ({exc.strerror})") from None
-        written[fmt] = target
-    return written
+    rendered = _render_formats(sheet, options, wanted, out_dir, cc, extra)
+    return _write_rendered(rendered)
 
 
 # --------------------------------------------------------------------------- index

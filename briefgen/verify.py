@@ -125,7 +125,7 @@ def verify_sheet(
     RETURNS (Verification). Raises VerifyError listing every mismatch as
         ``file:line where: what differs; fix``.
     """
-    from briefgen.factsheets import _line_of, _where, read_tree
+    from briefgen.factsheets import read_tree
 
     tree = read_tree(sheet_file)
     quotes = list(_shown_quotes(tree, sheet, include_proposed))
@@ -140,31 +140,13 @@ def verify_sheet(
             int(quote["end"]),
             str(quote["quote"]),
         )
-        line = _line_of(tree, [*path, "quote"])
-        where = f"{sheet_file}:{line} {_where(path)}" if line else f"{sheet_file} {_where(path)}"
-        document = documents.get(doc)
-        if document is None:
-            problems.append(
-                f"{where}: document {doc} is not in {corpus}; restore it, pass "
-                "the right --corpus, or set the event's status to rejected"
-            )
-            continue
-        actual = document.text[start:end]
-        if actual != stored:
-            moved = document.text.find(stored)
-            hint = (
-                f"the quote is at {moved}–{moved + len(stored)} now; run `briefgen "
-                "update` to refresh its offsets"
-                if moved >= 0
-                else "restore the source's words in the sheet or set the status to rejected"
-            )
-            problems.append(
-                f"{where}: quote differs from {doc}[{start}:{end}]: "
-                f"{describe_difference(stored, actual)}; {hint}"
-            )
+        where = _quote_location(tree, sheet_file, path)
+        problem = _quote_problem(where, documents.get(doc), doc, start, end, stored, corpus)
+        if problem is not None:
+            problems.append(problem)
             continue
         if doc not in starts:
-            starts[doc] = paragraph_starts(document.text)
+            starts[doc] = paragraph_starts(documents[doc].text)
         result.paragraphs[(doc, start)] = paragraph_of(starts[doc], start)
         result.quotes += 1
     if problems:
@@ -174,7 +156,65 @@ def verify_sheet(
             "the corpus; the briefing was not built"
         )
     result.documents = len(starts)
-    for doc in sorted(starts):
+    result.changed = _complete_sources(sheet, documents, sorted(starts))
+    if result.changed:
+        log.warning(
+            "%s: %s changed since the sheet was reviewed (the shown quotes still "
+            "match); run `briefgen update` to record the new content hashes",
+            sheet_file,
+            ", ".join(result.changed),
+        )
+    return result
+
+
+def _quote_location(tree, sheet_file: Path, path: list) -> str:
+    """``file:line where`` of a quote in the sheet (``file where`` when no line is known)."""
+    from briefgen.factsheets import _line_of, _where
+
+    line = _line_of(tree, [*path, "quote"])
+    return f"{sheet_file}:{line} {_where(path)}" if line else f"{sheet_file} {_where(path)}"
+
+
+def _quote_problem(
+    where: str,
+    document: Document | None,
+    doc: str,
+    start: int,
+    end: int,
+    stored: str,
+    corpus: Path,
+) -> str | None:
+    """What is wrong with one stored quote against its document (None when it matches)."""
+    if document is None:
+        return (
+            f"{where}: document {doc} is not in {corpus}; restore it, pass "
+            "the right --corpus, or set the event's status to rejected"
+        )
+    actual = document.text[start:end]
+    if actual == stored:
+        return None
+    moved = document.text.find(stored)
+    hint = (
+        f"the quote is at {moved}–{moved + len(stored)} now; run `briefgen "
+        "update` to refresh its offsets"
+        if moved >= 0
+        else "restore the source's words in the sheet or set the status to rejected"
+    )
+    return (
+        f"{where}: quote differs from {doc}[{start}:{end}]: "
+        f"{describe_difference(stored, actual)}; {hint}"
+    )
+
+
+def _complete_sources(
+    sheet: FactSheet, documents: dict[str, Document], docs: list[str]
+) -> list[str]:
+    """Fill the sheet's missing source fields from the manifest, in memory only.
+
+    RETURNS (list[str]): the documents whose content hash differs from the sheet's.
+    """
+    changed = []
+    for doc in docs:
         document, source = documents[doc], sheet.sources.get(doc)
         if source is None:
             sheet.sources[doc] = document.to_source()
@@ -184,12 +224,5 @@ def verify_sheet(
                 setattr(source, name, getattr(document, name))
         stored_hash = getattr(source, "sha256", None)
         if stored_hash and document.sha256 and stored_hash != document.sha256:
-            result.changed.append(doc)
-    if result.changed:
-        log.warning(
-            "%s: %s changed since the sheet was reviewed (the shown quotes still "
-            "match); run `briefgen update` to record the new content hashes",
-            sheet_file,
-            ", ".join(result.changed),
-        )
-    return result
+            changed.append(doc)
+    return changed

@@ -20,6 +20,7 @@ round-trip loader for fact sheets (``check_yaml`` first, then ruamel; see factsh
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,15 @@ def check_yaml(
     Raises YamlError naming file, line and limit. Linear in the text.
     """
     path = Path(path)
+    _check_size(text, path, what, max_bytes)
+    try:
+        _check_events(yaml.parse(text, Loader=_EVENT_LOADER), path, what, max_aliases)
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, path, what) from None
+
+
+def _check_size(text: str, path: Path, what: str, max_bytes: int) -> None:
+    """Refuse text that is not valid Unicode or is over ``max_bytes`` in UTF-8."""
     try:
         size = len(text.encode("utf-8"))
     except UnicodeEncodeError as exc:  # lone surrogates: not text any parser can take
@@ -124,56 +134,62 @@ def check_yaml(
             f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:g} MB limit for a {what}",
             "split the file or check that it is the right one",
         )
+
+
+def _check_events(events: Iterable[yaml.Event], path: Path, what: str, max_aliases: int) -> None:
+    """Walk the event stream once: duplicate keys, aliases, bad dates, nesting depth."""
     depth = 0
     aliases = 0
     # One frame per open mapping: (keys seen, whether the next node is a key).
     frames: list[list[Any] | None] = []
-    try:
-        for event in yaml.parse(text, Loader=_EVENT_LOADER):
-            if isinstance(event, yaml.NodeEvent):
-                top = frames[-1] if frames else None
-                if top is not None:
-                    is_key = top[1]
-                    top[1] = not is_key
-                    if is_key and isinstance(event, yaml.ScalarEvent):
-                        if event.value in top[0]:
-                            raise YamlError(
-                                path,
-                                _line(event),
-                                f"duplicate key {event.value!r} (also line "
-                                f"{top[0][event.value]}); YAML keeps only the last one",
-                                "merge the two entries or rename one",
-                            )
-                        top[0][event.value] = _line(event)
-                if isinstance(event, yaml.AliasEvent):
-                    aliases += 1
-                    if aliases > max_aliases:
-                        allowed = f"more than {max_aliases}" if max_aliases else "any"
-                        raise YamlError(
-                            path,
-                            _line(event),
-                            f"YAML alias *{event.anchor}: {allowed} alias is not allowed in a "
-                            f"{what} (nested aliases expand exponentially)",
-                            "write the value out in full",
-                        )
-                elif isinstance(event, yaml.ScalarEvent):
-                    if event.implicit[0] and _TIMESTAMP.match(event.value):
-                        _check_timestamp(event, path)
-                else:  # a collection starts
-                    depth += 1
-                    if depth > MAX_DEPTH:
-                        raise YamlError(
-                            path,
-                            _line(event),
-                            f"nested more than {MAX_DEPTH} levels deep (the limit for a {what})",
-                            "flatten the structure",
-                        )
-                    frames.append([{}, True] if isinstance(event, yaml.MappingStartEvent) else None)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-                frames.pop()
-    except yaml.YAMLError as exc:
-        raise _syntax_error(exc, path, what) from None
+    for event in events:
+        if isinstance(event, yaml.NodeEvent):
+            _check_key(event, frames[-1] if frames else None, path)
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > max_aliases:
+                    allowed = f"more than {max_aliases}" if max_aliases else "any"
+                    raise YamlError(
+                        path,
+                        _line(event),
+                        f"YAML alias *{event.anchor}: {allowed} alias is not allowed in a "
+                        f"{what} (nested aliases expand exponentially)",
+                        "write the value out in full",
+                    )
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.implicit[0] and _TIMESTAMP.match(event.value):
+                    _check_timestamp(event, path)
+            else:  # a collection starts
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(
+                        path,
+                        _line(event),
+                        f"nested more than {MAX_DEPTH} levels deep (the limit for a {what})",
+                        "flatten the structure",
+                    )
+                frames.append([{}, True] if isinstance(event, yaml.MappingStartEvent) else None)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            frames.pop()
+
+
+def _check_key(event: yaml.NodeEvent, top: list[Any] | None, path: Path) -> None:
+    """Alternate key and value in the open mapping ``top``; refuse a duplicate key."""
+    if top is None:
+        return
+    is_key = top[1]
+    top[1] = not is_key
+    if is_key and isinstance(event, yaml.ScalarEvent):
+        if event.value in top[0]:
+            raise YamlError(
+                path,
+                _line(event),
+                f"duplicate key {event.value!r} (also line "
+                f"{top[0][event.value]}); YAML keeps only the last one",
+                "merge the two entries or rename one",
+            )
+        top[0][event.value] = _line(event)
 
 
 def _check_timestamp(event: yaml.ScalarEvent, path: Path) -> None:
