@@ -496,3 +496,21 @@ def test_reconcile_days_differ_for_one_thing(lexicon):
         "2021-05-11 (“Tuesday”)",
         "2021-05-12 (“Wednesday”)",
     ]
+
+
+def test_reconcile_denials_of_one_thing_are_one_dispute(lexicon):
+    _, _, result = run("denials_merge", lexicon)
+    disputes = [d for d in result.disagreements if d.kind == "reported_dispute"]
+    base = [d for d in disputes if any("base" in c.quote.text for c in d.claims)]
+    assert len(base) == 1, [d.topic for d in disputes]
+    denied = {c.quote.doc for c in base[0].claims if c.position.startswith("denied")}
+    assert denied == {"a_lima_post", "b_andes_wire"}  # both denials, one question
+    assert not any("loan" in c.quote.text for c in base[0].claims)
+
+
+def test_reconcile_a_quoted_source_and_the_author_disagree(lexicon):
+    _, _, result = run("quoted_voice", lexicon)
+    found = [d for d in result.disagreements if d.kind == "assessment_conflict"]
+    assert [(d.country, d.topic) for d in found] == [("BO", "Civilian or military purpose?")]
+    assert sorted(c.position for c in found[0].claims) == ["civilian", "military"]
+    assert {c.quote.doc for c in found[0].claims} == {"a_sur_review"}

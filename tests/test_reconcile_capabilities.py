@@ -259,17 +259,17 @@ def test_reconcile_capabilities_amounts(text, amounts):
 
 
 @pytest.mark.parametrize(
-    "first",
+    "first, cited",
     [
-        "According to a Quito banker, Moscow's interest in Ecuador is purely commercial.",
-        '"Moscow only wants our oil money," a Quito banker said of its aims in Ecuador.',
-        "Moscow's interest in Ecuador may be purely commercial, some suspect.",
+        ("According to a Quito banker, Moscow's interest in Ecuador is purely commercial.", True),
+        ('"Moscow only wants our oil money," a Quito banker said of its aims in Ecuador.', True),
+        ("Moscow's interest in Ecuador may be purely commercial, some suspect.", False),
     ],
 )
 @pytest.mark.parametrize("documents", [1, 2])
-def test_reconcile_capabilities_sides_come_from_different_documents(lexicon, first, documents):
-    # issue 16: a document on both sides of a question (even through a source it quotes)
-    # is no disagreement between sources; the same two sentences in two documents are
+def test_reconcile_capabilities_sides_come_from_different_sources(lexicon, first, cited, documents):
+    # issue 16: sides come from different sources: two documents, or in one document its
+    # author and a source it cites (a banker); an author alone on both sides is none
     second = "In reality Moscow's aims in Ecuador are geopolitical rather than economic."
     if documents == 1:
         docs = [Document(id="a", text=f"{first}\n\n{second}", published="2021")]
@@ -280,10 +280,21 @@ def test_reconcile_capabilities_sides_come_from_different_documents(lexicon, fir
         ]
     found = reconcile([], docs, lexicon=lexicon).disagreements
     assert [(d.country, d.kind) for d in found] == (
-        [("EC", "assessment_conflict")] if documents == 2 else []
+        [("EC", "assessment_conflict")] if documents == 2 or cited else []
     )
     for d in found:
-        assert len({c.quote.doc for c in d.claims}) == 2
+        assert len({c.quote.start if documents == 1 else c.quote.doc for c in d.claims}) == 2
+
+
+def test_reconcile_capabilities_the_power_and_its_critic_in_one_report(lexicon):
+    text = (
+        "Moscow insists that its radar station in Ecuador has purely civilian purposes. "
+        "Critics say that the station gives the Russian army military capabilities."
+    )
+    found = reconcile([], [Document(id="a", text=text, published="2021")], lexicon=lexicon)
+    assert [(d.country, d.topic) for d in found.disagreements] == [
+        ("EC", "Civilian or military purpose?")
+    ]
 
 
 def test_reconcile_capabilities_packaged_questions():

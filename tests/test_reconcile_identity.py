@@ -165,7 +165,10 @@ def test_reconcile_identity_power_before_the_verb_is_who_denies(lexicon):
 
 def test_reconcile_identity_two_denials_without_a_report_are_no_dispute():
     from briefgen.models import Claim, Disagreement, Quote
-    from briefgen.reconcile.disagreements import _both_sides, _merge_disputes
+    from briefgen.reconcile.disagreements import _both_sides, _Index, _merge_disputes
+    from briefgen.reconcile.lexicon import load_lexicon
+
+    index = _Index({}, [], load_lexicon("en"))
 
     first = Quote("a", "Moscow denies reports of Russian instructors in Peru.", 0, 52)
     second = Quote("a", "The ambassador also dismissed reports of instructors.", 60, 112)
@@ -179,7 +182,7 @@ def test_reconcile_identity_two_denials_without_a_report_are_no_dispute():
             [Claim(second, "denied by ambassador"), Claim(first, "denied by Moscow")],
         ),
     ]
-    (merged,) = _merge_disputes(only_denials)
+    (merged,) = _merge_disputes(only_denials, index)
     assert len(merged.claims) == 2 and not _both_sides(merged)
     with_report = [
         *only_denials,
@@ -187,6 +190,6 @@ def test_reconcile_identity_two_denials_without_a_report_are_no_dispute():
             "PE", "t3", "reported_dispute", [Claim(report, "reported"), Claim(second, "denied")]
         ),
     ]
-    (merged,) = _merge_disputes(with_report)
+    (merged,) = _merge_disputes(with_report, index)
     assert _both_sides(merged)
     assert [c.position for c in merged.claims][-1] == "reported"

@@ -828,8 +828,8 @@ def _reported_disputes(
                     continue
                 claims.append(Claim(q, "reported"))
                 added += 1
-            if len(claims) < 2:
-                continue
+            # a denial alone is kept: it may deny what another dispute reports, and
+            # _merge_disputes joins them; one left alone is dropped (_both_sides)
             topic = f"{who.capitalize()} denial: {' '.join(s.text.split()[:10])}…"
             out.append(Disagreement(country, topic, "reported_dispute", claims))
     return out
@@ -1072,17 +1072,39 @@ def _assessments(
     return out
 
 
-_QUOTED = re.compile(r"[\"“”]")
+_QUOTE_MARK = re.compile(r"[\"“”]")
+#: Words a quotation needs to cite a voice: one or two are scare quotes or a term.
+QUOTATION_WORDS = 3
+
+
+def _has_quotation(text: str) -> bool:
+    """True when ``text`` quotes three words or more: marks pair up in order (an
+    unclosed last one runs to the end, as in a sentence cut mid-quote)."""
+    marks = [m.start() for m in _QUOTE_MARK.finditer(text)] + [len(text)]
+    return any(
+        len(text[a + 1 : b].split()) >= QUOTATION_WORDS for a, b in zip(marks[::2], marks[1::2])
+    )
+
+
+#: Words before a speech verb that may name who speaks ("Ms. Richardson", "Beijing").
+SPEAKER_WORDS = 4
+_CLAUSE_BREAK = re.compile(r"[,;:—–(]")
 
 
 def _voice(text: str, lexicon: ReconcileLexicon) -> str:
-    """Who speaks in an assessment's sentence: "quoted" when it is clearly someone the
-    author cites ("According to a banker, ...", a quotation with a speech verb), else the
-    author."""
-    if _opens_with(text, lexicon.attribution) or (
-        _QUOTED.search(text) and lexicon.speech.search(text)
-    ):
+    """Who speaks in an assessment's sentence: "power" when the power itself says it
+    ("Beijing insists that…"), "quoted" when it is clearly someone else the author cites
+    ("According to a banker, …", a quotation or reported speech after a speech verb),
+    else "author". One document's voices may disagree with each other."""
+    if _opens_with(text, lexicon.attribution):
         return "quoted"
+    for verb in lexicon.speech.finditer(text):
+        before = _CLAUSE_BREAK.split(text[: verb.start()])[-1].split()[-SPEAKER_WORDS:]
+        if lexicon.power.search(" ".join(before)):
+            return "power"
+        after = text[verb.end() :].split()[:1]
+        if _has_quotation(text) or (after and lexicon.reported.search(after[0])):
+            return "quoted"
     return "author"
 
 
@@ -1100,18 +1122,18 @@ def _opposed(a: Assessment, b: Assessment) -> bool:
 def _one_side_per_document(
     by_side: dict[str, list[Assessment]],
 ) -> dict[str, list[Assessment]]:
-    """Each document on one side only: the side of its strongest claim (its author's voice
-    before a source it quotes). A document on both sides of a question is no second
-    source against itself; sides left empty are dropped."""
-    best: dict[str, tuple[int, int, str]] = {}
+    """Each voice of a document (its author, the sources it quotes) on one side only: the
+    side of its strongest claim. A voice on both sides of a question is no second source
+    against itself; sides left empty are dropped."""
+    best: dict[tuple[str, str], tuple[int, str]] = {}
     for side, items in sorted(by_side.items()):
         for a in items:
-            rank = (a.strength, int(a.voice == "author"), side)
-            doc = a.sentence.doc
-            if doc not in best or rank[:2] > best[doc][:2]:
-                best[doc] = rank
+            rank = (a.strength, side)
+            voice = (a.sentence.doc, a.voice)
+            if voice not in best or rank[:1] > best[voice][:1]:
+                best[voice] = rank
     out = {
-        side: [a for a in items if best[a.sentence.doc][2] == side]
+        side: [a for a in items if best[(a.sentence.doc, a.voice)][1] == side]
         for side, items in by_side.items()
     }
     return {side: items for side, items in out.items() if items}
@@ -1206,7 +1228,7 @@ def find_disagreements(
         )
     )
     unique: dict[str, Disagreement] = {}
-    for d in _merge_disputes(found):
+    for d in _merge_disputes(found, index):
         if d.kind == "reported_dispute" and not _both_sides(d):
             continue  # two denials and no report: nobody on the other side
         unique.setdefault(d.id, d)
@@ -1227,11 +1249,29 @@ def _shares_claim(a: Disagreement, b: Disagreement) -> bool:
     )
 
 
-def _merge_disputes(found: list[Disagreement]) -> list[Disagreement]:
-    """Reported disputes of one country that share a claim are one question (two
-    outlets reporting the same denial, or a denial in each): one disagreement with every
-    denial and the reports they answer, the earliest denial's topic, at most
-    MAX_CLAIMS + 1 claims."""
+def _deny_the_same(a: Disagreement, b: Disagreement, index: _Index) -> bool:
+    """True when a denial of ``a`` and one of ``b`` deny the same thing: what follows
+    their denial words shares a name or an object class that is not generic ("…denied
+    that it planned any base", "…rejected reports that bases would be built")."""
+
+    def denied(text: str) -> str:
+        cue = find_denial(text, index.lexicon)
+        return text[cue.end() :] if cue else text
+
+    return any(
+        index.same_thing(denied(x.quote.text), denied(y.quote.text))
+        for x in a.claims
+        if x.position != "reported"
+        for y in b.claims
+        if y.position != "reported"
+    )
+
+
+def _merge_disputes(found: list[Disagreement], index: _Index) -> list[Disagreement]:
+    """Reported disputes of one country that share a claim, or whose denials deny the
+    same thing, are one question (two outlets reporting the same denial, or a denial in
+    each): one disagreement with every denial and the reports they answer, the earliest
+    denial's topic, at most MAX_CLAIMS + 1 claims."""
     out: list[Disagreement] = []
     groups: list[list[Disagreement]] = []
     for d in found:
@@ -1239,7 +1279,10 @@ def _merge_disputes(found: list[Disagreement]) -> list[Disagreement]:
             out.append(d)
             continue
         linked = [
-            g for g in groups if g[0].country == d.country and any(_shares_claim(d, o) for o in g)
+            g
+            for g in groups
+            if g[0].country == d.country
+            and any(_shares_claim(d, o) or _deny_the_same(d, o, index) for o in g)
         ]
         group = [d]
         for g in linked:

@@ -168,6 +168,7 @@ class ReconcileLexicon:
     present: Terms  # "today", "currently": a judgment of the time of writing
     attribution: Terms  # "According to": the sentence is a source the author cites
     speech: Terms  # "said", "told": with quotation marks, a cited source
+    reported: Terms  # "that", "que": after a speech verb, reported speech (no quotes)
     outreach: Terms
     causatives: Terms
     passive: Terms
@@ -535,6 +536,7 @@ def _load_lexicon(
         present=_terms(assessment, "present"),
         attribution=_terms(assessment, "attribution"),
         speech=_terms(assessment, "speech"),
+        reported=_terms(assessment, "reported_speech"),
         outreach=_terms(agency, "outreach"),
         causatives=_terms(agency, "causatives"),
         passive=_terms(agency, "passive"),
