@@ -5,7 +5,7 @@ mention with everything else; reconciled country by country, a task holds one co
 documents and facts and many tasks run in parallel in the engine's workers. A country's
 task gets every document that *touches* it: one with a fact of that country, or naming it
 (its names, demonyms, capitals) or one of its leaders; and the documents that touch no
-country, whose region-wide judgments count against each country's (disagreements.py).
+country, whose region-wide judgments count against each country's (reconcile/disagreements/).
 Identifiers seen under several countries or categories are worked out over the whole run
 (``Identities``) and handed to every task, as merging the whole corpus would drop them.
 The task's events and disagreements of its own country are kept; grading runs once over

@@ -9,7 +9,7 @@ which region and which words count are lexicon data (briefgen/lexicons/), never 
     matching.py  spaCy blank pipeline + PhraseMatcher/Matcher → sentences with matches
     rules.py     sentence → categories and the countries party to them
     facts.py     sentences + reading context (section, paragraph, notes, dates) → Facts
-    dates.py     date mentions → ISO partial dates
+    dates/       date mentions → ISO partial dates (grammar, candidates, mentions, picking)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reconcile: extracted Facts + their Documents → Events, Admiralty grades, Disagreements.
 
 ``reconcile()`` runs the three steps: merge mentions into events (events.py), find where
-sources disagree (disagreements.py), then grade each event (credibility.py). It sets
+sources disagree (disagreements/), then grade each event (credibility.py). It sets
 ``fact.event`` on every input fact, so ``briefgen extract --format json`` can print it.
 docs/method.md explains the rules for analysts.
 """
