@@ -169,13 +169,23 @@ def reconciler_version() -> str:
 def task_key(
     country: str, doc_keys: Iterable[str], known: Iterable[Event], common: Iterable[str]
 ) -> str:
-    """The hash of everything a country's task reads: its documents (by content key,
-    which covers their facts), the known events' identities and the common identifiers."""
+    """The hash of everything a country's task reads: its documents (by content key and
+    the extractor's version, which together decide their facts), the known events'
+    identities and the common identifiers."""
+    from briefgen.factcache import extractor_version
+
     known_ids = sorted(
         (e.id, e.country, e.category, q.doc, q.start) for e in known for q in e.evidence
     )
     payload = json.dumps(
-        [reconciler_version(), country, list(doc_keys), known_ids, list(common)],
+        [
+            reconciler_version(),
+            extractor_version(),
+            country,
+            list(doc_keys),
+            known_ids,
+            list(common),
+        ],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()

@@ -835,3 +835,56 @@ def test_extract_gazetteer_keeps_only_safe_names():
 )
 def test_extract_port_call_is_military_unless_officials_meet(language, text, expected):
     assert triples_in(language, text) == expected
+
+
+# --------------------------------------------------------------------------- round four
+
+
+def quotes(text: str, published: str | None = "2021-03-15") -> list[tuple[str, str, str]]:
+    return [(f.country, f.category, f.quote.text) for f in facts_of(text, published)]
+
+
+def test_extract_a_purpose_clause_is_no_second_event():
+    # "to acquire" is what the payment is for; "Harbor Energy" is a name, not a domain word
+    text = (
+        "Rosneft has agreed to pay $90 million and further costs to acquire a stake in two "
+        "Peruvian blocks from Harbor Energy."
+    )
+    assert quotes(text) == [("PE", "energy_deal", text)]
+
+
+def test_extract_a_denied_plan_is_a_disputed_event():
+    text = "Sergei Lavrov denied on Monday Russia plans to open a listening post in Nicaragua."
+    assert [(c, k) for c, k, _ in quotes(text)] == [("NI", "military_cooperation")]
+    # without the denial the plan is a conjecture
+    assert quotes("Russia plans to open a listening post in Nicaragua.") == []
+
+
+def test_extract_a_caption_naming_a_party_does_not_go_on_about_the_deal():
+    text = (
+        "In March 2021 Rosneft signed an oil exploration deal with Peru.\n\n"
+        "File photo: Rosneft\n\n"
+        "The deal will make Rosneft the largest foreign producer in the country."
+    )
+    found = quotes(text)
+    assert ("PE", "energy_deal", "File photo: Rosneft") not in found
+    assert any(q.startswith("The deal will make") for _, _, q in found)
+
+
+def test_extract_a_place_named_after_a_country_is_that_country():
+    # "the Gulf of Mexico" is no name of Mexico, but it is not the region either
+    text = (
+        "In March 2021 Lukoil bought a stake in an oil field offshore Mexico.\n\n"
+        "The acquisition will turn Lukoil into a producer in the Gulf of Mexico."
+    )
+    assert [c for c, _, q in quotes(text) if q.startswith("The acquisition")] == ["MX"]
+    assert quotes("Russian warships patrol the waters of Latin America.") == []
+
+
+def test_extract_the_power_official_and_a_host_leader_go_on_about_the_visit():
+    text = (
+        "Vladimir Putin arrived in Managua on 12 July 2014 for talks.\n\n"
+        "Daniel Ortega assured Putin that Nicaragua backed him."
+    )
+    found = {(c, k, q[:13]) for c, k, q in quotes(text, "2014-07-13")}
+    assert ("NI", "diplomatic_visit", "Daniel Ortega") in found

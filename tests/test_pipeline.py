@@ -112,3 +112,13 @@ def test_pipeline_spanish_and_portuguese_articles_reach_the_briefings(tmp_path):
     assert "venta de helicópteros rusos al ejército de Perú" in peru
     assert "visitó Lima" in peru
     assert "construir um centro de pesquisa nuclear em El Alto" in bolivia
+
+
+def test_pipeline_reconcile_cache_key_follows_the_extractor(monkeypatch):
+    # the same documents extracted by other code give other facts: a country's cached
+    # reconciliation must not be served for them (it crashed pairing facts with events)
+    from briefgen import factcache, partition
+
+    before = partition.task_key("PE", ["doc-key"], [], [])
+    monkeypatch.setattr(factcache, "extractor_version", lambda: "another extractor")
+    assert partition.task_key("PE", ["doc-key"], [], []) != before

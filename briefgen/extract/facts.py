@@ -82,6 +82,46 @@ class Frame:
     block: int
 
 
+#: A line of fewer words that names a party but no event word is a caption or a credit.
+CAPTION_WORDS = 7
+
+
+_PLACES: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _places(lexicon: Lexicon) -> frozenset[str]:
+    """The lexicon's not-names that hold a country's name ("Gulf of Mexico"): places.
+    Worked out once per lexicon and process."""
+    found = _PLACES.get(id(lexicon))
+    if found is None or found[0] is not lexicon:
+        found = _PLACES[id(lexicon)] = (lexicon, _find_places(lexicon))
+    return found[1]
+
+
+def _find_places(lexicon: Lexicon) -> frozenset[str]:
+    names = {
+        phrase
+        for phrase, entries in lexicon.phrases.items()
+        if any(e.kind == "name" and e.owner in lexicon.countries for e in entries)
+    }
+    pattern = (
+        re.compile(
+            r"(?<!\w)(?:"
+            + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            + r")(?!\w)"
+        )
+        if names
+        else None
+    )
+    return frozenset(
+        phrase
+        for phrase, entries in lexicon.phrases.items()
+        if pattern is not None
+        and any(e.kind == "not_name" for e in entries)
+        and pattern.search(phrase)
+    )
+
+
 class _Reader:
     """Walks one analysed document, sentence by sentence, keeping the reader's context."""
 
@@ -108,6 +148,7 @@ class _Reader:
         self.access_words = [w.lower() for w in lexicon.cues.access_words]
         self.openers = frozenset(w.lower() for w in lexicon.cues.clause_openers)
         self.country_nouns = {w.lower() for w in lexicon.cues.country_nouns}
+        self.places = _places(lexicon)
 
     # -- dates ------------------------------------------------------------------------
 
@@ -351,6 +392,25 @@ class _Reader:
                     return True
         return False
 
+    def officials_meet(self, sentence: Sentence) -> int | None:
+        """The token of the power's official when the sentence also names a leader of a
+        country of the region (both people, in office): None otherwise."""
+        year = self.published_year
+        ours = theirs = None
+        for m in sentence.mentions:
+            for e in m.entries:
+                if e.kind == "official" and e.owner == self.lex.power and e.in_office(year):
+                    ours = m.start if ours is None else ours
+                elif e.kind == "leader" and e.owner in self.lex.countries and e.in_office(year):
+                    theirs = m.start
+        return ours if ours is not None and theirs is not None else None
+
+    def is_region(self, mention) -> bool:
+        """True when a mention names the region or a part of it ("Latin America", "the
+        Caribbean"): a not-name, but not a place named after one country ("the Gulf of
+        Mexico", "Lake Chad"), which speaks of that country's waters or shores."""
+        return any(e.kind == "not_name" and e.label not in self.places for e in mention.entries)
+
     def names_region(self, sentence: Sentence, spans: list[tuple[int, int]]) -> bool:
         """True when the clauses speak of the whole region ("Latin American ports"), not
         of a group the sentence's country belongs to ("the first Latin American
@@ -358,7 +418,7 @@ class _Reader:
         group = {w.lower() for w in self.lex.cues.group_nouns}
         tokens = self.a.tokens
         for m in sentence.mentions:
-            if not any(e.kind == "not_name" for e in m.entries):
+            if not self.is_region(m):
                 continue
             if not any(a <= m.start < b for a, b in spans):
                 continue
@@ -373,7 +433,7 @@ class _Reader:
         back to the country being told about)."""
         tokens = self.a.tokens
         for m in sentence.mentions:
-            if any(e.kind == "not_name" for e in m.entries):
+            if self.is_region(m):
                 if m.end < len(tokens) and tokens[m.end].lower_ in self.country_nouns:
                     continue
                 return True
@@ -509,13 +569,23 @@ class _Reader:
         # a domain word alone ("oil", "security") goes on about the event only beside a
         # name of a party; a trigger ("the frigate", "the base") or a reference back
         # ("during that visit") does on its own
+        # …and a short line naming only a party ("File Photo: Lukoil", a caption) is no
+        # statement about the event at all
+        short = sum(t.is_alpha for t in self.a.tokens[sentence.tok_start : sentence.tok_end])
         categories = {
             c: toks
             for c, (toks, strong) in frame_categories(sentence, self.lex).items()
-            if strong or named_party
+            if strong or (named_party and short >= CAPTION_WORDS)
         }
         if refers and self.last_category:
             categories.setdefault(self.last_category, [sentence.tok_start])
+        # "Ortega reassured Putin that…": the power's official and a country's leader
+        # together, while a visit is being told, go on about that visit
+        together = None if sentence.has("hypothetical") else self.officials_meet(sentence)
+        if together is not None:
+            for category, on in self.lex.cues.needs_visitor.items():
+                if on:
+                    categories.setdefault(category, [together])
         if not categories or self.speaks_of_region(sentence):
             return
         if (

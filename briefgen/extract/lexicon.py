@@ -92,6 +92,7 @@ class Cues:
     country_nouns: list[str] = field(default_factory=list)
     clause_openers: list[str] = field(default_factory=list)
     access_words: list[str] = field(default_factory=list)
+    infinitive_markers: list[str] = field(default_factory=list)
     number_words: dict[str, int] = field(default_factory=dict)
 
 
@@ -331,6 +332,9 @@ def _cues(data: dict[str, Any], path: Path, known: tuple[str, ...], problems: li
         country_nouns=[w for w in data.get("country_nouns") or [] if isinstance(w, str)],
         clause_openers=[w for w in data.get("clause_openers") or [] if isinstance(w, str)],
         access_words=[w for w in data.get("access_words") or [] if isinstance(w, str)],
+        infinitive_markers=[
+            w.lower() for w in data.get("infinitive_markers") or [] if isinstance(w, str)
+        ],
         number_words={
             str(k): int(v)
             for k, v in (data.get("number_words") or {}).items()

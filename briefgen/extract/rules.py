@@ -81,15 +81,57 @@ class _Marks:
     words: dict[str, list[int]]  # category → domain words only
     actions: list[int]
     triggers: list[tuple[int, str]]
+    bound: set[int]  # actions right after an infinitive marker ("to acquire"): purposes
 
 
-def _marks(sentence: Sentence, lexicon: Lexicon) -> _Marks:
+#: A sentence with at least this share of capitalised words is a headline in title case.
+TITLE_CASE_SHARE = 0.6
+
+
+def _inside_names(sentence: Sentence, tokens) -> set[int]:
+    """Tokens that continue a capitalised name ("Fieldwood Energy", "Gulf Oil"): a
+    capitalised word right after another one, in a sentence that is not in title case."""
+    words = [t for t in tokens[sentence.tok_start : sentence.tok_end] if t.is_alpha]
+    if not words or sum(t.is_title for t in words) >= TITLE_CASE_SHARE * len(words):
+        return set()
+    return {
+        t
+        for t in range(sentence.tok_start + 1, sentence.tok_end)
+        if tokens[t].is_title and tokens[t - 1].is_title and t - 1 > sentence.tok_start
+    }
+
+
+def _hypotheses(sentence: Sentence) -> list[int]:
+    """Tokens of the hypothetical words ("could", "plans to") that make what follows a
+    conjecture; one after a denial ("denied Russia plans to reopen the post") is what is
+    denied, a disputed event, not a conjecture."""
+    denials = [c.start for c in sentence.cues if c.kind == "denial"]
+    return [
+        c.start
+        for c in sentence.cues
+        if c.kind == "hypothetical" and not any(d < c.start for d in denials)
+    ]
+
+
+def _bound(sentence: Sentence, lexicon: Lexicon, tokens, actions: list[int]) -> set[int]:
+    """Action tokens that follow an infinitive marker ("agreed to pay … and costs to
+    acquire a stake"): the purpose of another action, not an event of their own."""
+    markers = set(lexicon.cues.infinitive_markers)
+    return {t for t in actions if t > sentence.tok_start and tokens[t - 1].lower_ in markers}
+
+
+def _marks(sentence: Sentence, lexicon: Lexicon, tokens) -> _Marks:
     names = lexicon.category_names
-    marks = _Marks({c: [] for c in names}, {c: [] for c in names}, {c: [] for c in names}, [], [])
+    marks = _Marks(
+        {c: [] for c in names}, {c: [] for c in names}, {c: [] for c in names}, [], [], set()
+    )
     sector_category = lexicon.sector_category
     # a domain phrase is not its own action ("oil production" is no event by itself)
     inside_objects = {t for c in sentence.cues if c.kind == "object" for t in range(c.start, c.end)}
+    named = _inside_names(sentence, tokens)
     for c in sentence.cues:
+        if c.kind == "object" and c.start in named:
+            continue  # "Fieldwood Energy": a word of a name, not the domain of an event
         if c.kind == "trigger" and c.category:
             marks.strong[c.category].append(c.start)
             marks.triggers.append((c.start, c.category))
@@ -105,6 +147,7 @@ def _marks(sentence: Sentence, lexicon: Lexicon) -> _Marks:
             if category:
                 # equipment only the power makes states military cooperation on its own
                 (marks.strong if e.kind == "equipment" else marks.weak)[category].append(m.start)
+    marks.bound = _bound(sentence, lexicon, tokens, marks.actions)
     return marks
 
 
@@ -131,7 +174,7 @@ def _evidence(
         # an action word that is another category's trigger ("defence sector visits")
         # does not make this category's domain word a separate event
         others = {t for t, cat in marks.triggers if cat != category}
-        own = [t for t in actions if t not in others]
+        own = [t for t in actions if t not in others and t not in marks.bound]
         words = keep(marks.words[category])
         states = bool(strong) or bool(actions)
         # a company named in passing is context, not the object of an event of its own
@@ -215,7 +258,7 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
         return []  # most sentences: nothing to state
     dead = set() if sentence.has("denial") else _negated(sentence)
     parts = clauses(sentence, breaks)
-    hyps = [c.start for c in sentence.cues if c.kind == "hypothetical"]
+    hyps = _hypotheses(sentence)
     if hyps:
         first = min(hyps)
         dead.update(range(sentence.tok_start if first < parts[0][1] else first, sentence.tok_end))
@@ -223,7 +266,7 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
         e.kind in PERSON_KINDS for m in sentence.mentions for e in m.entries
     )
     names = lexicon.category_names
-    marks = _marks(sentence, lexicon)
+    marks = _marks(sentence, lexicon, tokens)
     whole = _evidence(marks, (sentence.tok_start, sentence.tok_end), dead, names)
     per_part = [_evidence(marks, span, dead, names) for span in parts]
     # items of a semicolon list are separate events even without an action word of their own
@@ -296,7 +339,7 @@ def frame_categories(sentence: Sentence, lexicon: Lexicon) -> dict[str, tuple[li
     reaches (a visit's own words count only with a visitor, as in find_events), and
     whether one of them is a trigger or the power's own equipment (strong)."""
     dead = set() if sentence.has("denial") else _negated(sentence)
-    hyps = [c.start for c in sentence.cues if c.kind == "hypothetical"]
+    hyps = _hypotheses(sentence)
     if hyps:
         dead.update(range(min(hyps), sentence.tok_end))
     # "He then flew to Managua": in a sentence going on about a trip, a pronoun (or, in
