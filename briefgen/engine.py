@@ -20,7 +20,7 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -502,6 +502,31 @@ class _Stream:
         while self.pending:
             yield from self.drain(block=True)
 
+    def feed(self, batch: list[Document]) -> Iterator[DocumentResult]:
+        """Queue a batch of documents, each answered from the fact cache or sent to a task;
+        then the results that are ready (waiting while too much is in flight)."""
+        from briefgen.factcache import document_key
+
+        keys = [document_key(d) for d in batch]
+        hits = self.cache.get_many(keys) if self.cache is not None else {}
+        for doc, key in zip(batch, keys, strict=True):
+            self.add(doc, key, hits.get(key))
+        yield from self.throttle()
+        if self.cache is not None:
+            self.cache.flush()
+
+    def close_cache(self, completed: bool) -> None:
+        """Close the fact cache, first forgetting other extractors' facts when the whole
+        corpus was read."""
+        if self.cache is None:
+            return
+        try:
+            if completed:
+                self.cache.prune()
+            self.cache.close()
+        except Exception as exc:  # a cache that cannot be written only costs time
+            log.warning("%s: cannot write the fact cache (%s)", self.cache.path, exc)
+
 
 def iter_extraction(
     corpus: Path | str,
@@ -542,9 +567,6 @@ def iter_extraction(
     UsageError for an unknown engine or an unreachable scheduler.
     """
     from briefgen.extract import load_lexicon
-    from briefgen.factcache import document_key, open_fact_cache
-    from briefgen.ingest import iter_corpus
-    from briefgen.ingest.cache import resolve_cache_dir
 
     own = workers is None
     if workers is None:
@@ -552,37 +574,42 @@ def iter_extraction(
     load_lexicon(power, region, "en")  # a bad --power or --region fails here, not in workers
     stats = stats if stats is not None else ExtractionStats()
     started = time.perf_counter()
-    directory = resolve_cache_dir(cache_dir)
-    cache = open_fact_cache(directory, power, region)
-    limits = {} if max_doc_mb is None else {"max_doc_mb": max_doc_mb}
-    documents = iter_corpus(
-        corpus, cache_dir=directory if directory is not None else False, **limits
-    )
+    documents, cache = _open_corpus(corpus, power, region, cache_dir, max_doc_mb)
     stream = _Stream(workers, cache, stats, batch_size)
     completed = False
     try:
         for batch in _chunks(documents, batch_size):
-            keys = [document_key(d) for d in batch]
-            hits = cache.get_many(keys) if cache is not None else {}
-            for doc, key in zip(batch, keys, strict=True):
-                stream.add(doc, key, hits.get(key))
-            yield from stream.throttle()
-            if cache is not None:
-                cache.flush()
+            yield from stream.feed(batch)
         yield from stream.finish()
         completed = True
     finally:
         documents.close()
         if own:
             workers.close()
-        if cache is not None:
-            try:
-                if completed:
-                    cache.prune()
-                cache.close()
-            except Exception as exc:  # a cache that cannot be written only costs time
-                log.warning("%s: cannot write the fact cache (%s)", cache.path, exc)
+        stream.close_cache(completed)
         stats.seconds = time.perf_counter() - started
+
+
+def _open_corpus(
+    corpus: Path | str,
+    power: str,
+    region: str,
+    cache_dir: Path | str | bool | None,
+    max_doc_mb: float | None,
+) -> tuple[Generator[Document, None, None], Any]:
+    """The corpus's documents as a stream (read through the ingest cache) and the fact
+    cache (None: no cache), both in ``cache_dir`` as ``iter_extraction`` takes it."""
+    from briefgen.factcache import open_fact_cache
+    from briefgen.ingest import iter_corpus
+    from briefgen.ingest.cache import resolve_cache_dir
+
+    directory = resolve_cache_dir(cache_dir)
+    cache = open_fact_cache(directory, power, region)
+    limits = {} if max_doc_mb is None else {"max_doc_mb": max_doc_mb}
+    documents = iter_corpus(
+        corpus, cache_dir=directory if directory is not None else False, **limits
+    )
+    return documents, cache
 
 
 def run_extraction(

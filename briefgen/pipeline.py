@@ -11,9 +11,9 @@ The one place a run is composed: ingest and extract (briefgen.engine), reconcile
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import BriefgenError
 from briefgen.models import (
@@ -25,6 +25,10 @@ from briefgen.models import (
     Fact,
     Source,
 )
+
+if TYPE_CHECKING:
+    from briefgen.engine import ExtractionStats, Workers
+    from briefgen.partition import CountryResult, Identities, ReconcileCache
 
 
 @dataclass(frozen=True)
@@ -147,9 +151,7 @@ def run(
     Raises IngestError for a missing corpus, ConfigError for an unknown power or region,
     UsageError for an unknown engine or an unreachable scheduler.
     """
-    from dataclasses import replace
-
-    from briefgen.engine import ExtractionStats, Workers, iter_extraction
+    from briefgen.engine import ExtractionStats, Workers
     from briefgen.ingest.cache import resolve_cache_dir
     from briefgen.partition import Identities
 
@@ -158,7 +160,6 @@ def run(
     stats = ExtractionStats()
     cache_dir = resolve_cache_dir(options.cache_dir)
     identities = Identities(options.power, options.region)
-    rows: list[_Row] = []
     texts = _TextStore()
     try:
         with Workers(
@@ -169,20 +170,7 @@ def run(
             options.scheduler,
             client,
         ) as workers:
-            for result in iter_extraction(
-                corpus,
-                power=options.power,
-                region=options.region,
-                cache_dir=cache_dir if cache_dir is not None else False,
-                stats=stats,
-                max_doc_mb=options.max_doc_mb,
-                workers=workers,
-            ):
-                doc = result.document
-                texts.put(len(rows), doc)
-                identities.add(result.facts)
-                meta = replace(doc, text="", regions=[])
-                rows.append(_Row(meta, doc.summary(), result.facts, result.key, result.countries))
+            rows = _extract(corpus, options, cache_dir, stats, workers, texts, identities)
             order = sorted(range(len(rows)), key=lambda n: rows[n].document.id)
             events, disagreements, reconciled = _reconcile(
                 rows, order, texts, known, identities, workers, options, cache_dir
@@ -196,19 +184,92 @@ def run(
         events=events,
         disagreements=disagreements,
         summaries=[r.summary for r in sorted_rows],
-        stats={
-            "documents": stats.documents,
-            "extracted": stats.extracted,
-            "cached": stats.cached,
-            "failed": stats.failed,
-            "countries": reconciled[0],
-            "countries_reconciled": reconciled[1],
-        },
+        stats=_run_stats(stats, reconciled),
     )
+
+
+def _extract(
+    corpus: Path | str,
+    options: RunOptions,
+    cache_dir: Path | None,
+    stats: ExtractionStats,
+    workers: Workers,
+    texts: _TextStore,
+    identities: Identities,
+) -> list[_Row]:
+    """Extract the corpus in the workers, in corpus order: each document's text goes to
+    ``texts``, its facts to ``identities``, the rest (no text) to the rows returned."""
+    from briefgen.engine import iter_extraction
+
+    rows: list[_Row] = []
+    for result in iter_extraction(
+        corpus,
+        power=options.power,
+        region=options.region,
+        cache_dir=cache_dir if cache_dir is not None else False,
+        stats=stats,
+        max_doc_mb=options.max_doc_mb,
+        workers=workers,
+    ):
+        doc = result.document
+        texts.put(len(rows), doc)
+        identities.add(result.facts)
+        meta = replace(doc, text="", regions=[])
+        rows.append(_Row(meta, doc.summary(), result.facts, result.key, result.countries))
+    return rows
+
+
+def _run_stats(stats: ExtractionStats, reconciled: tuple[int, int]) -> dict[str, int]:
+    """A Run's stats: the extraction's counts, and the countries found and reconciled."""
+    return {
+        "documents": stats.documents,
+        "extracted": stats.extracted,
+        "cached": stats.cached,
+        "failed": stats.failed,
+        "countries": reconciled[0],
+        "countries_reconciled": reconciled[1],
+    }
 
 
 #: Country tasks in flight per worker (each holds one country's documents).
 TASKS_PER_WORKER = 2
+
+
+@dataclass
+class _CountryTask:
+    """One country's reconciliation still to run: its documents (row numbers, in id
+    order), the known events of it, the common identities, and its reconcile cache key."""
+
+    code: str
+    numbers: list[int]
+    known: list[Event]
+    common: tuple[str, ...]
+    key: str
+
+
+class _InFlight:
+    """Country tasks sent to the workers; ``collect`` takes in finished ones' results (and
+    puts them in the reconcile cache)."""
+
+    def __init__(self, cache: ReconcileCache | None, limit: int) -> None:
+        self.cache, self.limit = cache, limit
+        self.tasks: list[tuple[Any, Any, _CountryTask]] = []
+        self.results: dict[str, CountryResult] = {}
+
+    def add(self, runner: Any, handle: Any, task: _CountryTask) -> None:
+        """Note a task sent to ``runner`` (``handle``: what its ``call`` gave)."""
+        self.tasks.append((runner, handle, task))
+
+    def collect(self, block: bool) -> None:
+        """Take in the finished tasks' results (waiting for the first when ``block``)."""
+        for item in list(self.tasks):
+            runner, handle, task = item
+            if block or runner.done(handle):
+                self.results[task.code] = runner.result(handle)
+                self.tasks.remove(item)
+                if self.cache is not None:
+                    self.cache.put(task.key, self.results[task.code])
+                block = False
 
 
 def _reconcile(
@@ -222,15 +283,27 @@ def _reconcile(
     cache_dir: Path | None,
 ) -> tuple[list[Event], list[Disagreement], tuple[int, int]]:
     """Reconcile each country in the workers (or from the cache); grade all events."""
-    from briefgen.partition import (
-        CountryResult,
-        open_reconcile_cache,
-        reconcile_country,
-        reconcile_lexicon,
-        task_key,
-    )
+    from briefgen.partition import open_reconcile_cache, reconcile_lexicon
     from briefgen.reconcile import grade_events
 
+    by_country, reads = _country_documents(rows, order)
+    cache = open_reconcile_cache(cache_dir, options.power, options.region)
+    results, todo = _plan_countries(rows, reads, known, identities, cache)
+    try:
+        results.update(_run_countries(todo, rows, texts, workers, options, cache))
+    finally:
+        if cache is not None:
+            cache.close()
+    events, disagreements = _merge_countries(results, by_country, rows)
+    grade_events(events, disagreements, reconcile_lexicon(options.power, options.region))
+    return events, disagreements, (len(results), len(todo))
+
+
+def _country_documents(
+    rows: list[_Row], order: list[int]
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Each country's documents (row numbers, in id order): those that name it, and those
+    its task reads, which add the regional ones (naming no country)."""
     position = {n: i for i, n in enumerate(order)}
     by_country: dict[str, list[int]] = {}
     regional: list[int] = []
@@ -239,11 +312,27 @@ def _reconcile(
             regional.append(n)
         for code in rows[n].countries:
             by_country.setdefault(code, []).append(n)
-    cache = open_reconcile_cache(cache_dir, options.power, options.region)
+    reads = {
+        code: sorted({*numbers, *regional}, key=position.__getitem__) if regional else numbers
+        for code, numbers in by_country.items()
+    }
+    return by_country, reads
+
+
+def _plan_countries(
+    rows: list[_Row],
+    reads: dict[str, list[int]],
+    known: list[Event],
+    identities: Identities,
+    cache: ReconcileCache | None,
+) -> tuple[dict[str, CountryResult], list[_CountryTask]]:
+    """The countries the reconcile cache answers (their results, by code), and the tasks
+    of the others, biggest first."""
+    from briefgen.partition import task_key
+
     results: dict[str, CountryResult] = {}
-    todo: list[tuple[str, list[int], list[Event], tuple[str, ...], str]] = []
-    for code, numbers in by_country.items():
-        numbers = sorted({*numbers, *regional}, key=position.__getitem__) if regional else numbers
+    todo: list[_CountryTask] = []
+    for code, numbers in reads.items():
         mine_known = [e for e in known if e.country == code]
         common = identities.common_for(code)
         key = task_key(code, [rows[n].key for n in numbers], mine_known, common)
@@ -251,49 +340,56 @@ def _reconcile(
         if hit is not None:
             results[code] = hit
         else:
-            todo.append((code, numbers, mine_known, common, key))
+            todo.append(_CountryTask(code, numbers, mine_known, common, key))
     # biggest first: the longest task starts at once, small ones fill the gaps
-    todo.sort(key=lambda t: (-len(t[1]), t[0]))
-    in_flight: list[tuple[Any, Any, str, str]] = []
-    limit = TASKS_PER_WORKER * workers.count
+    todo.sort(key=lambda t: (-len(t.numbers), t.code))
+    return results, todo
 
-    def collect(block: bool) -> None:
-        for item in list(in_flight):
-            runner, handle, code, key = item
-            if block or runner.done(handle):
-                results[code] = runner.result(handle)
-                in_flight.remove(item)
-                if cache is not None:
-                    cache.put(key, results[code])
-                block = False
 
-    try:
-        for code, numbers, mine_known, common, key in todo:
-            while len(in_flight) >= limit:
-                collect(block=True)
-            facts = [f for n in numbers for f in rows[n].facts]
-            docs = texts.get(numbers)
-            # Dask workers are other interpreters with other hash seeds, and reconcile
-            # still gives seed-dependent merges (fixed on the reconcile branch): until that
-            # lands, dask runs reconcile here so both engines give the same output.
-            runner = workers.here() if options.engine == "dask" else workers.get(len(todo) > 1)
-            handle = runner.call(
-                reconcile_country,
-                code,
-                facts,
-                docs,
-                mine_known,
-                common,
-                options.power,
-                options.region,
-            )
-            in_flight.append((runner, handle, code, key))
-            del facts, docs
-        while in_flight:
-            collect(block=True)
-    finally:
-        if cache is not None:
-            cache.close()
+def _run_countries(
+    todo: list[_CountryTask],
+    rows: list[_Row],
+    texts: _TextStore,
+    workers: Workers,
+    options: RunOptions,
+    cache: ReconcileCache | None,
+) -> dict[str, CountryResult]:
+    """Run the country tasks, at most TASKS_PER_WORKER per worker at once; their results
+    by code (each also put in the reconcile cache)."""
+    from briefgen.partition import reconcile_country
+
+    in_flight = _InFlight(cache, TASKS_PER_WORKER * workers.count)
+    for task in todo:
+        while len(in_flight.tasks) >= in_flight.limit:
+            in_flight.collect(block=True)
+        facts = [f for n in task.numbers for f in rows[n].facts]
+        docs = texts.get(task.numbers)
+        # Dask workers are other interpreters with other hash seeds, and reconcile
+        # still gives seed-dependent merges (fixed on the reconcile branch): until that
+        # lands, dask runs reconcile here so both engines give the same output.
+        runner = workers.here() if options.engine == "dask" else workers.get(len(todo) > 1)
+        handle = runner.call(
+            reconcile_country,
+            task.code,
+            facts,
+            docs,
+            task.known,
+            task.common,
+            options.power,
+            options.region,
+        )
+        in_flight.add(runner, handle, task)
+        del facts, docs
+    while in_flight.tasks:
+        in_flight.collect(block=True)
+    return in_flight.results
+
+
+def _merge_countries(
+    results: dict[str, CountryResult], by_country: dict[str, list[int]], rows: list[_Row]
+) -> tuple[list[Event], list[Disagreement]]:
+    """All countries' events and disagreements (one of each id), sorted; each fact's
+    ``event`` set from its country's result."""
     events: list[Event] = []
     found: dict[str, Disagreement] = {}
     for code in sorted(results):
@@ -306,8 +402,7 @@ def _reconcile(
             fact.event = event
     events.sort(key=lambda e: (e.country, e.category, e.date or "9999", e.id))
     disagreements = sorted(found.values(), key=lambda d: (d.country, d.kind, d.topic, d.id))
-    grade_events(events, disagreements, reconcile_lexicon(options.power, options.region))
-    return events, disagreements, (len(results), len(todo))
+    return events, disagreements
 
 
 def update(
