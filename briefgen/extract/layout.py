@@ -111,42 +111,53 @@ def split_blocks(doc: Document, wrapped: bool | None = None) -> list[Block]:
             blocks.append(Block(start, end, "heading"))
             i += 1
             continue
-        if wrapped:
-            # join lines until a blank line: the paragraph is the block
-            j = i
-            while j + 1 < len(spans) and "\n\n" not in text[spans[j][1] : spans[j + 1][0]]:
-                j += 1
-            end = spans[j][1]
-            single = j == i
-            nxt = text[spans[j + 1][0] : spans[j + 1][1]] if j + 1 < len(spans) else None
-            kind = _classify(text, start, end, nxt) if single else "paragraph"
-            i = j + 1
-        else:
-            nxt = text[spans[i + 1][0] : spans[i + 1][1]] if i + 1 < len(spans) else None
-            kind = _classify(text, start, end, nxt)
-            i += 1
-        region = doc.region_at(start)
-        if region == "boilerplate":
-            kind = "boilerplate"
-        elif (
-            region == "notes"
-            or (
-                not doc.regions
-                and (
-                    looks_like_citation(text[start:end], doc.language)
-                    # notes come in runs: an undated "Ibid."-style entry after a note is one too
-                    or (
-                        blocks
-                        and blocks[-1].kind == "note"
-                        and kind == "paragraph"
-                        and _QUOTED_TITLE.search(text[start:end])
-                    )
+        end, kind, i = _next_block(text, spans, i, wrapped)
+        blocks.append(Block(start, end, _region_kind(doc, blocks, start, end, kind)))
+    return blocks
+
+
+def _next_block(
+    text: str, spans: list[tuple[int, int]], i: int, wrapped: bool
+) -> tuple[int, str, int]:
+    """The block opening at line ``i``: its end, its kind by layout, and the next line's
+    index. A line is a block, or in a hard-wrapped text every line up to a blank one."""
+    j = i
+    if wrapped:
+        # join lines until a blank line: the paragraph is the block
+        while j + 1 < len(spans) and "\n\n" not in text[spans[j][1] : spans[j + 1][0]]:
+            j += 1
+    end = spans[j][1]
+    if j > i:
+        return end, "paragraph", j + 1
+    nxt = text[spans[j + 1][0] : spans[j + 1][1]] if j + 1 < len(spans) else None
+    return end, _classify(text, spans[i][0], end, nxt), j + 1
+
+
+def _region_kind(doc: Document, blocks: list[Block], start: int, end: int, kind: str) -> str:
+    """The kind of block text[start:end] once the document's regions are known: boilerplate
+    and notes (marked by ingest, or else read from citations) override ``kind``."""
+    text = doc.text
+    region = doc.region_at(start)
+    if region == "boilerplate":
+        return "boilerplate"
+    if (
+        region == "notes"
+        or (
+            not doc.regions
+            and (
+                looks_like_citation(text[start:end], doc.language)
+                # notes come in runs: an undated "Ibid."-style entry after a note is one too
+                or (
+                    blocks
+                    and blocks[-1].kind == "note"
+                    and kind == "paragraph"
+                    and _QUOTED_TITLE.search(text[start:end])
                 )
             )
-        ):
-            kind = "note"
-        blocks.append(Block(start, end, kind))
-    return blocks
+        )
+    ):
+        return "note"
+    return kind
 
 
 def _is_title_line(text: str, spans: list[tuple[int, int]], i: int) -> bool:

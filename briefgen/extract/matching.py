@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -22,7 +23,7 @@ from spacy.tokens import Doc
 
 from briefgen.extract.layout import Block, is_hard_wrapped, split_blocks
 from briefgen.extract.lemmas import lemma
-from briefgen.extract.lexicon import Entry, Lexicon
+from briefgen.extract.lexicon import Cues, Entry, Lexicon
 from briefgen.models import Document
 
 #: Longest name after a title ("Andrés Manuel López Obrador").
@@ -150,10 +151,7 @@ class Matchers:
         self.nlp = nlp
         self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.entries: dict[int, tuple[Entry, ...]] = {}
-        for phrase, entries in lexicon.phrases.items():
-            key = nlp.vocab.strings.add(f"N:{phrase}")
-            self.entries[key] = tuple(entries)
-            self.names.add(f"N:{phrase}", [nlp.make_doc(phrase)])
+        self._add_names(lexicon.phrases)
 
         # cue words match on lemmas ("visitar" finds "visitó", "visitará"); a phrase
         # written "=word" matches that form only (lower case), where the lemma would
@@ -164,25 +162,43 @@ class Matchers:
         self.exact = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.cue_kinds: dict[int, tuple[str, str | None]] = {}
         cues = lexicon.cues
+        self._add_cue_words(cues)
+        self.references: Matcher | None = self._reference_matcher(cues)
+        self.break_keys = np.array(
+            [nlp.vocab.strings.add(w.lower()) for w in cues.clause_breaks], dtype=np.uint64
+        )
+        self._add_cue("C:titles", "title", None, cues.titles)
 
-        def add(label: str, kind: str, category: str | None, phrases: list[str]) -> None:
-            if not phrases:
-                return
-            key = nlp.vocab.strings.add(label)
-            self.cue_kinds[key] = (kind, category)
-            exact = [nlp.make_doc(p[1:]) for p in phrases if p.startswith("=")]
-            lemmas = [self.lemmatise(nlp.make_doc(p)) for p in phrases if not p.startswith("=")]
-            if exact:
-                self.exact.add(label, exact)
-            if lemmas:
-                self.cues.add(label, lemmas)
+    def _add_names(self, phrases: dict[str, list[Entry]]) -> None:
+        """One name pattern per lexicon phrase, its entries kept under the match key."""
+        nlp = self.nlp
+        for phrase, entries in phrases.items():
+            key = nlp.vocab.strings.add(f"N:{phrase}")
+            self.entries[key] = tuple(entries)
+            self.names.add(f"N:{phrase}", [nlp.make_doc(phrase)])
 
+    def _add_cue(self, label: str, kind: str, category: str | None, phrases: list[str]) -> None:
+        """Add ``phrases`` under ``label``: "=word" to the exact matcher, others by lemma."""
+        if not phrases:
+            return
+        nlp = self.nlp
+        key = nlp.vocab.strings.add(label)
+        self.cue_kinds[key] = (kind, category)
+        exact = [nlp.make_doc(p[1:]) for p in phrases if p.startswith("=")]
+        lemmas = [self.lemmatise(nlp.make_doc(p)) for p in phrases if not p.startswith("=")]
+        if exact:
+            self.exact.add(label, exact)
+        if lemmas:
+            self.cues.add(label, lemmas)
+
+    def _add_cue_words(self, cues: Cues) -> None:
+        """The per-category cues (triggers, objects, exclude), then the plain cue lists."""
         for category, phrases in cues.triggers.items():
-            add(f"C:trigger:{category}", "trigger", category, phrases)
+            self._add_cue(f"C:trigger:{category}", "trigger", category, phrases)
         for category, phrases in cues.objects.items():
-            add(f"C:object:{category}", "object", category, phrases)
+            self._add_cue(f"C:object:{category}", "object", category, phrases)
         for category, phrases in cues.exclude.items():
-            add(f"C:exclude:{category}", "exclude", category, phrases)
+            self._add_cue(f"C:exclude:{category}", "exclude", category, phrases)
         # Cues field → the kind its matches carry (Sentence.has("denial") …)
         for field_name, kind in (
             ("actions", "action"),
@@ -202,30 +218,28 @@ class Matchers:
             ("pronouns", "pronoun"),
             ("sequence", "sequence"),
         ):
-            add(f"C:{field_name}", kind, None, getattr(cues, field_name))
+            self._add_cue(f"C:{field_name}", kind, None, getattr(cues, field_name))
 
-        if cues.reference_determiners and cues.reference_nouns:
-            # "the (Russian) delegation", "their meeting", "esa visita": up to two
-            # modifiers between
-            nouns = sorted({self.lemma_of(n) for n in cues.reference_nouns})
-            self.references: Matcher | None = Matcher(nlp.vocab)
-            self.references.add(
-                "C:reference",
+    def _reference_matcher(self, cues: Cues) -> Matcher | None:
+        """The Matcher of phrases naming an event told before (None: the language has none)."""
+        if not (cues.reference_determiners and cues.reference_nouns):
+            return None
+        # "the (Russian) delegation", "their meeting", "esa visita": up to two
+        # modifiers between
+        nouns = sorted({self.lemma_of(n) for n in cues.reference_nouns})
+        references = Matcher(self.nlp.vocab)
+        references.add(
+            "C:reference",
+            [
                 [
-                    [
-                        {"LOWER": {"IN": [d.lower() for d in cues.reference_determiners]}},
-                        {"IS_ALPHA": True, "OP": "{0,2}"},
-                        {"LEMMA": {"IN": nouns}},
-                    ]
-                ],
-                greedy="LONGEST",
-            )
-        else:
-            self.references = None
-        self.break_keys = np.array(
-            [nlp.vocab.strings.add(w.lower()) for w in cues.clause_breaks], dtype=np.uint64
+                    {"LOWER": {"IN": [d.lower() for d in cues.reference_determiners]}},
+                    {"IS_ALPHA": True, "OP": "{0,2}"},
+                    {"LEMMA": {"IN": nouns}},
+                ]
+            ],
+            greedy="LONGEST",
         )
-        add("C:titles", "title", None, cues.titles)
+        return references
 
     def lemma_of(self, word: str) -> str:
         return lemma(word, self.language)
@@ -249,18 +263,37 @@ class Matchers:
 
     def analyse(self, document: Document) -> Analysis:
         """Tokenise, cut sentences inside blocks and attach every match to its sentence."""
-        text = document.text
-        wrapped = is_hard_wrapped(text)
+        wrapped = is_hard_wrapped(document.text)
         blocks = split_blocks(document, wrapped)
+        doc = self._tokenise(document.text, wrapped)
+        if len(doc) == 0:
+            return Analysis(document, blocks, [], doc, self)
+        offsets = doc.to_array([IDX]).astype(np.int64).ravel()
+        doc, bounds = self._sentence_bounds(doc, offsets, blocks)
+        idx: list[int] = offsets.tolist()  # plain lists index far faster than numpy scalars
+        sentences = _sentences(document.text, doc, bounds, idx, blocks)
+        owner = _owner(sentences)
+        self._attach_mentions(doc, idx, owner)
+        self._attach_cues(doc, idx, owner)
+        _drop_excluded(sentences)
+        lower = doc.to_array([LOWER]).astype(np.uint64).ravel()
+        breaks = np.isin(lower, self.break_keys)
+        return Analysis(document, blocks, sentences, doc, self, breaks)
+
+    def _tokenise(self, text: str, wrapped: bool) -> Doc:
+        """The lemmatised Doc of ``text``; token offsets are those of ``text``."""
         if wrapped:
             # a line break inside a paragraph is a space: names broken across lines
             # ("Latin\nAmerican") must still match; offsets stay the same
             text = _SOFT_BREAK.sub(" ", text)
-        doc = self.lemmatise(self.nlp.make_doc(text))
-        if len(doc) == 0:
-            return Analysis(document, blocks, [], doc, self)
-        idx: Any = doc.to_array([IDX]).astype(np.int64).ravel()  # a list further down
-        space = doc.to_array([IS_SPACE]).ravel().tolist()
+        return self.lemmatise(self.nlp.make_doc(text))
+
+    def _sentence_bounds(
+        self, doc: Doc, idx: np.ndarray, blocks: list[Block]
+    ) -> tuple[Doc, list[Any]]:
+        """The sentencized Doc and its sentences' first tokens, then ``len(doc)``: every
+        block's first token (``idx``: each token's char offset) starts a sentence, the
+        sentencizer cuts the rest."""
         # a block's first token starts a sentence (set as an array: the Token setter
         # rescans the whole Doc on every call)
         preset = np.zeros(len(doc), dtype=np.int32)
@@ -272,36 +305,12 @@ class Matchers:
         bounds = list(sent_starts) + [len(doc)]
         if not bounds or bounds[0] != 0:
             bounds.insert(0, 0)
+        return doc, bounds
 
-        text = document.text
-        block_starts = [b.start for b in blocks]
-        idx = idx.tolist()  # plain lists index far faster than numpy scalars
-        sentences: list[Sentence] = []
-        for s, e in zip(bounds, bounds[1:], strict=False):
-            s, e = int(s), int(e)
-            # trim leading/trailing whitespace tokens so quotes are tight
-            while s < e and space[s]:
-                s += 1
-            while e > s and space[e - 1]:
-                e -= 1
-            if s == e:
-                continue
-            start_char = idx[s]
-            end_char = idx[e] if e < len(doc) else len(text)
-            while end_char > start_char and text[end_char - 1].isspace():
-                end_char -= 1
-            b = bisect_right(block_starts, start_char) - 1
-            if b < 0 or blocks[b].kind in ("boilerplate", "keywords"):
-                continue
-            sentences.append(Sentence(start_char, end_char, s, e, b))
-        starts = [s.tok_start for s in sentences]
-
-        def owner(token: int) -> Sentence | None:
-            i = bisect_right(starts, token) - 1
-            if i >= 0 and token < sentences[i].tok_end:
-                return sentences[i]
-            return None
-
+    def _attach_mentions(
+        self, doc: Doc, idx: list[int], owner: Callable[[int], Sentence | None]
+    ) -> None:
+        """Add each name found to its sentence's mentions (names overlap: the longest wins)."""
         # longest name wins ("Gulf of Mexico" over "Mexico"), then the earliest
         found = sorted(self.names(doc), key=lambda m: (m[1] - m[2], m[1]))
         taken = np.zeros(len(doc), dtype=bool)
@@ -310,7 +319,7 @@ class Matchers:
             if not taken[s:e].any():
                 taken[s:e] = True
                 kept.append((s, e, key))
-        lengths = doc.to_array([LENGTH]).ravel().tolist()
+        lengths: list[Any] = doc.to_array([LENGTH]).ravel().tolist()  # ints, typed floats
         for s, e, key in sorted(kept):
             sentence = owner(s)
             if sentence is None:
@@ -327,25 +336,71 @@ class Matchers:
             sentence.mentions.append(
                 Mention(s, e, idx[s], idx[e - 1] + lengths[e - 1], self.entries[key])
             )
+
+    def _attach_cues(
+        self, doc: Doc, idx: list[int], owner: Callable[[int], Sentence | None]
+    ) -> None:
+        """Add each cue word found (by lemma or exact form) to its sentence, in text order."""
         for key, s, e in sorted([*self.cues(doc), *self.exact(doc)], key=lambda m: (m[1], m[2])):
             sentence = owner(s)
             if sentence is not None:
                 kind, category = self.cue_kinds[key]
                 sentence.cues.append(Cue(kind, category, s, e, idx[s]))
-        for sentence in sentences:
-            excluded = [c for c in sentence.cues if c.kind == "exclude"]
-            if excluded:
-                sentence.cues = [
-                    c
-                    for c in sentence.cues
-                    if c.kind == "exclude"
-                    or not any(
-                        x.category == c.category and x.start <= c.start < x.end for x in excluded
-                    )
-                ]
-        lower = doc.to_array([LOWER]).astype(np.uint64).ravel()
-        breaks = np.isin(lower, self.break_keys)
-        return Analysis(document, blocks, sentences, doc, self, breaks)
+
+
+def _sentences(
+    text: str, doc: Doc, bounds: list[int], idx: list[int], blocks: list[Block]
+) -> list[Sentence]:
+    """The sentences between ``bounds``, trimmed of spaces; none in boilerplate or keywords."""
+    space = doc.to_array([IS_SPACE]).ravel().tolist()
+    block_starts = [b.start for b in blocks]
+    sentences: list[Sentence] = []
+    for s, e in zip(bounds, bounds[1:], strict=False):
+        s, e = int(s), int(e)
+        # trim leading/trailing whitespace tokens so quotes are tight
+        while s < e and space[s]:
+            s += 1
+        while e > s and space[e - 1]:
+            e -= 1
+        if s == e:
+            continue
+        start_char = idx[s]
+        end_char = idx[e] if e < len(doc) else len(text)
+        while end_char > start_char and text[end_char - 1].isspace():
+            end_char -= 1
+        b = bisect_right(block_starts, start_char) - 1
+        if b < 0 or blocks[b].kind in ("boilerplate", "keywords"):
+            continue
+        sentences.append(Sentence(start_char, end_char, s, e, b))
+    return sentences
+
+
+def _owner(sentences: list[Sentence]) -> Callable[[int], Sentence | None]:
+    """A function: token index → the sentence holding it (None outside every sentence)."""
+    starts = [s.tok_start for s in sentences]
+
+    def owner(token: int) -> Sentence | None:
+        i = bisect_right(starts, token) - 1
+        if i >= 0 and token < sentences[i].tok_end:
+            return sentences[i]
+        return None
+
+    return owner
+
+
+def _drop_excluded(sentences: list[Sentence]) -> None:
+    """Drop the cues inside an ``exclude`` phrase of their category ("think tank")."""
+    for sentence in sentences:
+        excluded = [c for c in sentence.cues if c.kind == "exclude"]
+        if excluded:
+            sentence.cues = [
+                c
+                for c in sentence.cues
+                if c.kind == "exclude"
+                or not any(
+                    x.category == c.category and x.start <= c.start < x.end for x in excluded
+                )
+            ]
 
 
 _CACHE: dict[int, tuple[Lexicon, Matchers]] = {}

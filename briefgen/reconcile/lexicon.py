@@ -457,17 +457,35 @@ def _load_lexicon(
     region: str | None,
     _folders: tuple[Path, ...],
 ) -> ReconcileLexicon:
-
+    """The compiled lexicon (cached per arguments and configured lexicon folders)."""
     base = Path(root) if root else _lexicon_root()
     path, data = _read_languages(base, language, root)
-    denial = data.get("denial") or {}
-    assessment = data.get("assessment") or {}
     countries = _read_countries(base, region)
     power_names, power_companies, equipment = _read_power(base, power)
     power_names = _with_plain(power_names)
-    objects = {str(k): list(_strings(v)) for k, v in (data.get("objects") or {}).items()}
-    for cls, terms in equipment.items():
-        objects.setdefault(cls, []).extend(terms)
+    questions = _read_questions(data.get("assessment") or {}, power_names, path)
+    from briefgen.reconcile.figures import FigureLexicon  # (it reads this module's Terms)
+
+    return ReconcileLexicon(
+        language=language.split("+")[0],
+        **_word_sets(data),
+        objects=_objects(data, equipment),
+        milestones={str(k): Terms(_strings(v)) for k, v in (data.get("milestones") or {}).items()},
+        **_cue_terms(data),
+        questions=questions,
+        people=_read_people(base, region, power),
+        rivals=_read_rivals(base, region, power_names),
+        countries=countries,
+        **_name_words(countries, power_names, _with_plain(power_companies)),
+        figures=FigureLexicon(data.get("figures"), path),
+        languages=tuple(dict.fromkeys(language.split("+"))),
+    )
+
+
+def _read_questions(
+    assessment: dict[str, Any], power_names: list[str], path: Any
+) -> list[Question]:
+    """The assessment questions, each side's terms with ``{power}`` written out."""
     questions = []
     for key, spec in (assessment.get("questions") or {}).items():
         sides = {
@@ -487,23 +505,31 @@ def _load_lexicon(
                 _agency_sides(spec.get("agency"), sides, path, key),
             )
         )
-    agency = assessment.get("agency") or {}
-    anchors = data.get("relative_anchors") or {}
-    country_words = {
-        w.lower() for c in countries for t in c.terms.terms for w in re.findall(r"\w+", t)
-    }
-    from briefgen.categories import active as active_categories
-    from briefgen.reconcile.figures import FigureLexicon  # (it reads this module's Terms)
+    return questions
 
-    return ReconcileLexicon(
-        language=language.split("+")[0],
-        abbreviations=frozenset(a.lower().rstrip(".") for a in _strings(data.get("abbreviations"))),
-        stopwords=frozenset(w.lower() for w in _strings(data.get("stopwords"))),
-        objects={k: Terms(v) for k, v in objects.items()},
-        recurring_categories=frozenset(_strings(data.get("recurring_categories")))
+
+def _objects(data: dict[str, Any], equipment: dict[str, list[str]]) -> dict[str, Terms]:
+    """Object classes: the language's words for each, plus the power's equipment in it."""
+    objects = {str(k): list(_strings(v)) for k, v in (data.get("objects") or {}).items()}
+    for cls, terms in equipment.items():
+        objects.setdefault(cls, []).extend(terms)
+    return {k: Terms(v) for k, v in objects.items()}
+
+
+def _word_sets(data: dict[str, Any]) -> dict[str, Any]:
+    """ReconcileLexicon's plain word sets: abbreviations, stopwords, recurring categories
+    (the language's and the active categories'), generic objects and generic words."""
+    from briefgen.categories import active as active_categories
+
+    return {
+        "abbreviations": frozenset(
+            a.lower().rstrip(".") for a in _strings(data.get("abbreviations"))
+        ),
+        "stopwords": frozenset(w.lower() for w in _strings(data.get("stopwords"))),
+        "recurring_categories": frozenset(_strings(data.get("recurring_categories")))
         | {c.name for c in active_categories() if c.recurring},
-        generic_objects=frozenset(_strings(data.get("generic_objects"))),
-        generic_words=frozenset(
+        "generic_objects": frozenset(_strings(data.get("generic_objects"))),
+        "generic_words": frozenset(
             w.lower()
             for w in _strings(data.get("generic_words"))
             + [
@@ -514,44 +540,58 @@ def _load_lexicon(
             # "state-owned" as one word (how words() tokenises it) and as its parts
             for w in [w, *re.findall(r"\w+", w)]
         ),
-        milestones={str(k): Terms(_strings(v)) for k, v in (data.get("milestones") or {}).items()},
-        failed_markers=_terms(data, "failed_markers"),
-        denial_cues=_terms(denial, "cues"),
-        denial_phrases=_terms(denial, "phrases"),
-        denial_statement=_terms(denial, "statement"),
-        statement_window=int(denial.get("statement_window", 6)),
-        denial_parties=_terms(denial, "parties"),
-        contrast=_terms(denial, "contrast"),
-        points_back=_terms(denial, "points_back"),
-        concessive=_terms(denial, "concessive"),
-        hedges=_terms(data, "hedges"),
-        markers=_terms(assessment, "markers"),
-        relationship=_terms(assessment, "relationship"),
-        reversers=_terms(assessment, "reversers"),
-        neutral=_terms(assessment, "neutral"),
-        foils=_terms(assessment, "foils"),
-        reverse_window=int(assessment.get("reverse_window", 0)),
-        questions=questions,
-        anaphors=_terms(assessment, "anaphors"),
-        present=_terms(assessment, "present"),
-        attribution=_terms(assessment, "attribution"),
-        speech=_terms(assessment, "speech"),
-        reported=_terms(assessment, "reported_speech"),
-        outreach=_terms(agency, "outreach"),
-        causatives=_terms(agency, "causatives"),
-        passive=_terms(agency, "passive"),
-        agency_window=int(agency.get("window", 80)),
-        anchor_words=_terms(anchors, "words"),
-        anchor_milestones=_terms(anchors, "milestones"),
-        people=_read_people(base, region, power),
-        rivals=_read_rivals(base, region, power_names),
-        countries=countries,
-        power=Terms(power_names + _with_plain(power_companies), hyphen_bound=False),
-        power_words=frozenset(w.lower() for n in power_names for w in re.findall(r"\w+", n)),
-        country_words=frozenset(country_words),
-        company_words=frozenset(
-            w.lower() for n in _with_plain(power_companies) for w in re.findall(r"\w+", n)
-        ),
-        figures=FigureLexicon(data.get("figures"), path),
-        languages=tuple(dict.fromkeys(language.split("+"))),
-    )
+    }
+
+
+def _cue_terms(data: dict[str, Any]) -> dict[str, Any]:
+    """ReconcileLexicon's cue terms and windows: failed markers, denial, hedges,
+    assessment, agency and relative-date anchors."""
+    denial = data.get("denial") or {}
+    assessment = data.get("assessment") or {}
+    agency = assessment.get("agency") or {}
+    anchors = data.get("relative_anchors") or {}
+    return {
+        "failed_markers": _terms(data, "failed_markers"),
+        "denial_cues": _terms(denial, "cues"),
+        "denial_phrases": _terms(denial, "phrases"),
+        "denial_statement": _terms(denial, "statement"),
+        "statement_window": int(denial.get("statement_window", 6)),
+        "denial_parties": _terms(denial, "parties"),
+        "contrast": _terms(denial, "contrast"),
+        "points_back": _terms(denial, "points_back"),
+        "concessive": _terms(denial, "concessive"),
+        "hedges": _terms(data, "hedges"),
+        "markers": _terms(assessment, "markers"),
+        "relationship": _terms(assessment, "relationship"),
+        "reversers": _terms(assessment, "reversers"),
+        "neutral": _terms(assessment, "neutral"),
+        "foils": _terms(assessment, "foils"),
+        "reverse_window": int(assessment.get("reverse_window", 0)),
+        "anaphors": _terms(assessment, "anaphors"),
+        "present": _terms(assessment, "present"),
+        "attribution": _terms(assessment, "attribution"),
+        "speech": _terms(assessment, "speech"),
+        "reported": _terms(assessment, "reported_speech"),
+        "outreach": _terms(agency, "outreach"),
+        "causatives": _terms(agency, "causatives"),
+        "passive": _terms(agency, "passive"),
+        "agency_window": int(agency.get("window", 80)),
+        "anchor_words": _terms(anchors, "words"),
+        "anchor_milestones": _terms(anchors, "milestones"),
+    }
+
+
+def _name_words(
+    countries: list[Country], power_names: list[str], companies: list[str]
+) -> dict[str, Any]:
+    """ReconcileLexicon's power terms and the lower-case words of the power's names, the
+    countries' names and the power's companies."""
+    country_words = {
+        w.lower() for c in countries for t in c.terms.terms for w in re.findall(r"\w+", t)
+    }
+    return {
+        "power": Terms(power_names + companies, hyphen_bound=False),
+        "power_words": frozenset(w.lower() for n in power_names for w in re.findall(r"\w+", n)),
+        "country_words": frozenset(country_words),
+        "company_words": frozenset(w.lower() for n in companies for w in re.findall(r"\w+", n)),
+    }
