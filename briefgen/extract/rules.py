@@ -29,6 +29,7 @@ NEGATION_REACH = 2
 CONTRAST_REACH = 8
 _CLAUSE_END = {",", ";", ":", ".", "—", "–", "(", ")", "!", "?"}
 PERSON_KINDS = ("official", "leader")
+PLACE_KINDS = ("capital", "city")
 
 
 @dataclass(frozen=True)
@@ -458,11 +459,14 @@ def find_countries(
     contrasted = _contrasted(sentence, tokens)
     spans = [span] if isinstance(span, tuple) else span
     found: dict[str, int] = {}
+    named = _inside_names(sentence, tokens)
     for m in sentence.mentions:
         if m.start in contrasted or (
             spans is not None and not any(a <= m.start < b for a, b in spans)
         ):
             continue
+        if m.start in named and all(e.kind in PLACE_KINDS for e in m.entries):
+            continue  # "the Mariscal Sucre project", "Hotel Lima": a place in another name
         owners = {e.owner for e in country_entries(m, lexicon, year)}
         if len(owners) != 1:  # ambiguous names ("Santiago" in two lexicons) stay unassigned
             continue

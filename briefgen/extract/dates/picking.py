@@ -101,7 +101,11 @@ def _without_report_dates(
     g: _Grammar, mentions: list[DateMention], text: str, anchor: int
 ) -> list[DateMention]:
     """The mentions without those that date the report rather than the event ("…, the
-    ministry said on Monday", "informó hoy"), when another mention is left."""
+    ministry said on Monday", "informó hoy"), when another mention is left; a day
+    relative to the publication ("reported Friday") goes even when it is the only one:
+    it dates the news, and the event is older ("has asked … , the Post reported
+    Friday"). An explicit date after a report verb ("announced in January 2019") may be
+    the event itself, and stays when it is the only one."""
 
     def reports(m: DateMention) -> bool:
         if m.start <= anchor < m.end:
@@ -110,7 +114,7 @@ def _without_report_dates(
         return hit is not None and not (hit[0] <= anchor < m.start)
 
     kept = [m for m in mentions if not reports(m)]
-    return kept or mentions
+    return kept or [m for m in mentions if not (m.relative and m.precision == "day")]
 
 
 def _drop_range_ends(
