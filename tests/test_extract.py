@@ -888,3 +888,21 @@ def test_extract_the_power_official_and_a_host_leader_go_on_about_the_visit():
     )
     found = {(c, k, q[:13]) for c, k, q in quotes(text, "2014-07-13")}
     assert ("NI", "diplomatic_visit", "Daniel Ortega") in found
+
+
+def test_extract_a_capital_inside_another_name_names_no_country():
+    text = (
+        "In March 2021 Rosneft signed an oil deal with Venezuela.\n\n"
+        "Rosneft will develop two gas fields of the Mariscal Sucre project off the coast."
+    )
+    found = [c for c, _, q in quotes(text) if q.startswith("Rosneft will")]
+    assert found == ["VE"]  # the frame's country, not Bolivia (whose capital is Sucre)
+
+
+def test_extract_a_sentence_stating_one_event_goes_on_about_another():
+    text = (
+        "In March 2021 Rosatom signed a deal with Bolivia to build a nuclear reactor.\n\n"
+        "The nuclear deal was signed ahead of a visit by Bolivia's president to Moscow."
+    )
+    found = {(c, k) for c, k, q in quotes(text) if q.startswith("The nuclear deal")}
+    assert found == {("BO", "energy_deal"), ("BO", "diplomatic_visit")}

@@ -260,7 +260,7 @@ class _Reader:
             if is_question(text)
             else find_events(sentence, self.lex, self.a.tokens, self.a.breaks)
         )
-        emitted = False
+        stated: set[str] = set()
         if findings:
             # the paragraph's year is looked up only when a date needs it ("on December 10")
             mentions = self.find_dates(text, None)
@@ -273,10 +273,12 @@ class _Reader:
                     mentions = self.find_dates(text, context_year)
             for finding in findings:
                 for fact in self.make_facts(sentence, finding, mentions, context_year):
-                    emitted = True
+                    stated.add(fact.category)
                     yield fact
-        if not emitted and not is_question(text):
-            yield from self.continue_frames(sentence, text)
+        if not is_question(text):
+            # what the sentence does not state itself may go on about an event told
+            # before ("The deal was signed ahead of the visit": the deal, and a visit)
+            yield from self.continue_frames(sentence, text, skip=stated)
         # what a reader carries to the next sentence
         named = [
             cc for cc, _ in find_countries(sentence, self.lex, self.a.tokens, self.published_year)
@@ -553,7 +555,12 @@ class _Reader:
             return None
         return frame.date
 
-    def continue_frames(self, sentence: Sentence, text: str) -> Iterator[Fact]:
+    def continue_frames(
+        self,
+        sentence: Sentence,
+        text: str,
+        skip: set[str] | frozenset[str] = frozenset(),
+    ) -> Iterator[Fact]:
         """A sentence that states no event of its own but goes on about the one just told:
         its vocabulary ("the base", "the transaction", "the two bombers") or a reference
         back ("during that visit") with no other party named gives a fact of that event —
@@ -577,11 +584,13 @@ class _Reader:
             for c, (toks, strong) in frame_categories(sentence, self.lex).items()
             if strong or (named_party and short >= CAPTION_WORDS)
         }
-        if refers and self.last_category:
+        # a reference back ("the deal", "his stay") says which event only in a sentence
+        # that states none of its own
+        if refers and self.last_category and not skip:
             categories.setdefault(self.last_category, [sentence.tok_start])
         # "Ortega reassured Putin that…": the power's official and a country's leader
         # together, while a visit is being told, go on about that visit
-        together = None if sentence.has("hypothetical") else self.officials_meet(sentence)
+        together = None if skip or sentence.has("hypothetical") else self.officials_meet(sentence)
         if together is not None:
             for category, on in self.lex.cues.needs_visitor.items():
                 if on:
@@ -598,7 +607,7 @@ class _Reader:
         named = [cc for cc, _ in find_countries(sentence, self.lex, tokens, self.published_year)]
         mentions = None
         for category in self.lex.category_names:
-            if category not in categories:
+            if category not in categories or category in skip:
                 continue
             frame = self.live_frame(category, sentence)
             if frame is None:
