@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import logging
 import pickle
 import sqlite3
@@ -52,16 +53,36 @@ class CountryFinder:
 
     def __init__(self, lexicon: Any) -> None:
         self.countries = [(c.code, c.terms, list(c.leaders.values())) for c in lexicon.countries]
+        # a country's patterns are tried only on a text holding the first word of one of
+        # its names (a set lookup), so a text is searched for the few countries it may name
+        self.keys = [_first_words([c.terms, *c.leaders.values()]) for c in lexicon.countries]
 
     def touched(self, text: str, facts: Iterable[Fact] = ()) -> tuple[str, ...]:
         """The codes of the countries ``text`` names, or ``facts`` are about, sorted."""
         found = {f.country for f in facts}
-        for code, terms, leaders in self.countries:
-            if code in found:
+        words = frozenset(_WORD.findall(text.lower()))
+        for (code, terms, leaders), keys in zip(self.countries, self.keys, strict=True):
+            if code in found or (keys is not None and not keys & words):
                 continue
             if terms.search(text) or any(spellings.search(text) for spellings in leaders):
                 found.add(code)
         return tuple(sorted(found))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _first_words(all_terms: Iterable[Any]) -> frozenset[str] | None:
+    """The lower-case first word of every term (None when one opens with a wildcard or
+    with no word, so the country's patterns must always be tried)."""
+    out = set()
+    for terms in all_terms:
+        for term in terms.terms:
+            first = _WORD.match(term.lower())
+            if first is None or term[first.end() : first.end() + 1] == "*":
+                return None
+            out.add(first.group(0))
+    return frozenset(out)
 
 
 @lru_cache(maxsize=4)

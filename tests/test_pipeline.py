@@ -122,3 +122,30 @@ def test_pipeline_reconcile_cache_key_follows_the_extractor(monkeypatch):
     before = partition.task_key("PE", ["doc-key"], [], [])
     monkeypatch.setattr(factcache, "extractor_version", lambda: "another extractor")
     assert partition.task_key("PE", ["doc-key"], [], []) != before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talks in Caracas and Havana; nothing about anyone else.",
+        "A Sino-Venezuelan fund and Russo-Cuban ties.",
+        "PERU AND BOLIVIA SIGN A DEAL WITH MOSCOW",
+        "Côte d’Ivoire and Guinea-Bissau, then Niger but not Nigeria.",
+        "Ortega met Putin; Lula spoke later.",
+        "No country at all.",
+    ],
+)
+@pytest.mark.parametrize("region", ["latin_america", "africa"])
+def test_pipeline_country_finder_skips_only_countries_a_text_cannot_name(text, region):
+    # the first-word filter decides which countries' patterns run, never the answer
+    from briefgen.partition import CountryFinder, reconcile_lexicon
+
+    finder = CountryFinder(reconcile_lexicon("russia", region))
+    every = tuple(
+        sorted(
+            code
+            for code, terms, leaders in finder.countries
+            if terms.search(text) or any(s.search(text) for s in leaders)
+        )
+    )
+    assert finder.touched(text) == every
