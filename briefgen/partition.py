@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import logging
 import pickle
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
