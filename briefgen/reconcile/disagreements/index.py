@@ -120,8 +120,19 @@ def _common_word(token: str, lexicon: ReconcileLexicon) -> bool:
 
 def _names(text: str, lexicon: ReconcileLexicon) -> set[str]:
     """Stems of the specific names in ``text``: capitalised words and model numbers that
-    name neither a country nor the power, nor a month, nor a common word."""
-    skip = lexicon.country_words | lexicon.power_words | lexicon.stopwords | _MONTHS
+    name neither a country nor the power, nor a month, nor a common word (worked out
+    once per text and process)."""
+    return set(lexicon.memo.get("names", text, lambda: _find_names(text, lexicon)))
+
+
+def _find_names(text: str, lexicon: ReconcileLexicon) -> frozenset[str]:
+    skip = lexicon.memo.get(
+        "names_skip",
+        None,
+        lambda: frozenset(
+            lexicon.country_words | lexicon.power_words | lexicon.stopwords | _MONTHS
+        ),
+    )
     out = set()
     for m in _NAME_TOKEN.finditer(text):
         token = m.group(0)
@@ -137,4 +148,4 @@ def _names(text: str, lexicon: ReconcileLexicon) -> set[str]:
         if len(stem) < 3 or (parts and parts <= skip) or stem in lexicon.generic_words:
             continue
         out.add(stem)
-    return out
+    return frozenset(out)
