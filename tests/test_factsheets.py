@@ -21,6 +21,7 @@ from briefgen.factsheets import (
     merge_sheet,
     read_tree,
     save_tree,
+    sheet_from_tree,
     sheet_path,
     sheet_to_tree,
     update_sheets,
@@ -653,3 +654,24 @@ def test_factsheets_property_edits_survive_moves_and_updates(tmp_path, steps):
             assert len(words) == len(set(words)), "a quote is held twice"
         if kind == "update":
             assert check_quotes(tree, path, texts) == []
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        (None, None),  # as written by the tool
+        # YAML 1.1 readers (libyaml) take these for a boolean and a number; the sheet
+        # format is YAML 1.2, where they are the analyst's words
+        ("reviewer: Test Analyst", "reviewer: no"),
+        ("reviewer: Test Analyst", "reviewer: 1:20"),
+    ],
+)
+def test_factsheets_fast_load_reads_what_the_round_trip_reads(tmp_path, old, new):
+    path = write_sheet(tmp_path)
+    if old is not None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    tree = read_tree(path)
+    assert not validate_tree(tree, path)
+    assert load_sheet(path) == sheet_from_tree(tree)
