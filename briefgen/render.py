@@ -1035,6 +1035,19 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
                 "holding your template overrides"
             )
         search.insert(0, str(templates_dir))
+    key = tuple(search)
+    found = _ENVIRONMENTS.get(key)
+    if found is None:
+        found = _ENVIRONMENTS[key] = _environment(search, default)
+    return found
+
+
+#: One environment per template search path, kept for the process: Jinja compiles each
+#: template once and recompiles it only when its file changes (auto_reload).
+_ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
+
+
+def _environment(search: list[str], default: Path) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader(search),

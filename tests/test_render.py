@@ -959,3 +959,20 @@ def test_render_golden(name, fragment):
         f"{name} differs from {golden}; if the change is intended, regenerate with "
         "BRIEFGEN_UPDATE_GOLDEN=1 and review the diff"
     )
+
+
+def test_render_environment_is_kept_and_sees_template_edits(tmp_path):
+    # one environment per search path (templates compiled once), yet an override edited
+    # on disk is read again
+    from briefgen.render import make_environment
+
+    (tmp_path / "extra.html").write_text("one", encoding="utf-8")
+    env = make_environment(tmp_path)
+    assert make_environment(tmp_path) is env
+    assert env.get_template("extra.html").render() == "one"
+    import os
+
+    (tmp_path / "extra.html").write_text("two", encoding="utf-8")
+    stat = (tmp_path / "extra.html").stat()
+    os.utime(tmp_path / "extra.html", ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    assert make_environment(tmp_path).get_template("extra.html").render() == "two"
