@@ -564,12 +564,57 @@ class _Reader:
         """A sentence that states no event of its own but goes on about the one just told:
         its vocabulary ("the base", "the transaction", "the two bombers") or a reference
         back ("during that visit") with no other party named gives a fact of that event —
-        its country and, unless the sentence has its own, its date."""
+        its country and, unless the sentence has its own, its date. Categories in
+        ``skip`` (those the sentence states itself) are not continued."""
         if not self.frames or has_kind(sentence, "predecessor"):
             return
         if self.a.blocks[sentence.block].kind == "note":
             return
         refers = self.a.refers_back(sentence)
+        categories = self.continued_categories(sentence, refers, skip)
+        if not categories or self.speaks_of_region(sentence):
+            return
+        if (
+            has_kind(sentence, "outside")
+            and not power_kinds(sentence, self.lex)
+            and not sentence.has("mutual")
+        ):
+            return  # another outside power's doing
+        tokens = self.a.tokens
+        named = [cc for cc, _ in find_countries(sentence, self.lex, tokens, self.published_year)]
+        mentions = None
+        for category in self.lex.category_names:
+            if category not in categories or category in skip:
+                continue
+            frame = self.live_frame(category, sentence)
+            if frame is None:
+                continue
+            countries = self.continued_countries(sentence, frame, named, refers)
+            if not countries:
+                continue
+            if mentions is None:
+                mentions = self.find_dates(text, _year(frame.date))
+            finding = Finding(
+                category,
+                sentence.tok_start,
+                sentence.tok_end,
+                categories[category][0],
+                tokens[categories[category][0]].idx,
+                tuple(categories[category]),
+            )
+            date = self.continued_date(finding, sentence, text, mentions, frame.date)
+            until = self.lex.predecessor_until
+            year = _year(date)
+            if until is not None and year is not None and year <= until:
+                continue
+            yield from self.emit(
+                sentence, finding, sentence.start, sentence.end, countries, date, frame=False
+            )
+
+    def continued_categories(
+        self, sentence: Sentence, refers: bool, skip: set[str] | frozenset[str]
+    ) -> dict[str, list[int]]:
+        """Category → evidence tokens of the events the sentence may go on about."""
         named_party = bool(power_kinds(sentence, self.lex)) or bool(
             mentioned_countries(sentence, self.lex, None)
         )
@@ -595,61 +640,43 @@ class _Reader:
             for category, on in self.lex.cues.needs_visitor.items():
                 if on:
                     categories.setdefault(category, [together])
-        if not categories or self.speaks_of_region(sentence):
-            return
-        if (
-            has_kind(sentence, "outside")
-            and not power_kinds(sentence, self.lex)
-            and not sentence.has("mutual")
-        ):
-            return  # another outside power's doing
-        tokens = self.a.tokens
-        named = [cc for cc, _ in find_countries(sentence, self.lex, tokens, self.published_year)]
-        mentions = None
-        for category in self.lex.category_names:
-            if category not in categories or category in skip:
-                continue
-            frame = self.live_frame(category, sentence)
-            if frame is None:
-                continue
-            if named:
-                if not set(named) <= set(frame.countries) and not (
-                    refers or sentence.has("pronoun") or sentence.has("sequence")
-                ):
-                    continue  # another country, and nothing says it is the same trip
-                countries = named
-            elif len(frame.countries) == 1 or sentence.has("plural_anaphora"):
-                countries = list(frame.countries)
-            else:
-                continue  # which stop of a tour is meant is not said
-            if mentions is None:
-                mentions = self.find_dates(text, _year(frame.date))
-            anchor = categories[category][0]
-            finding = Finding(
-                category,
-                sentence.tok_start,
-                sentence.tok_end,
-                anchor,
-                tokens[anchor].idx,
-                tuple(categories[category]),
+        return categories
+
+    def continued_countries(
+        self, sentence: Sentence, frame: Frame, named: list[str], refers: bool
+    ) -> list[str]:
+        """The countries a continuing sentence is about: those it names, when the frame's
+        event covers them (or the sentence says it is the same event); else the frame's
+        one country. None when which stop of a tour is meant is not said."""
+        if named:
+            if not set(named) <= set(frame.countries) and not (
+                refers or sentence.has("pronoun") or sentence.has("sequence")
+            ):
+                return []  # another country, and nothing says it is the same trip
+            return named
+        if len(frame.countries) == 1 or sentence.has("plural_anaphora"):
+            return list(frame.countries)
+        return []
+
+    def continued_date(
+        self,
+        finding: Finding,
+        sentence: Sentence,
+        text: str,
+        mentions: list,
+        frame_date: str | None,
+    ) -> str | None:
+        """The sentence's own date nearest its evidence, else the frame's."""
+        if mentions:
+            picked = self.dates.pick_date(
+                mentions,
+                finding.anchor_char - sentence.start,
+                text=text,
+                language=self.date_language,
             )
-            date = frame.date
-            if mentions:
-                picked = self.dates.pick_date(
-                    mentions,
-                    tokens[anchor].idx - sentence.start,
-                    text=text,
-                    language=self.date_language,
-                )
-                if picked is not None:
-                    date = picked.value
-            until = self.lex.predecessor_until
-            year = _year(date)
-            if until is not None and year is not None and year <= until:
-                continue
-            yield from self.emit(
-                sentence, finding, sentence.start, sentence.end, countries, date, frame=False
-            )
+            if picked is not None:
+                return picked.value
+        return frame_date
 
     # -- presentation -------------------------------------------------------------------
 

@@ -244,25 +244,10 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
         hypothetical word ("could deploy missiles"), and the whole sentence when that
         word opens it ("Potentially, …").
     """
-    kinds = {c.kind for c in sentence.cues}
-    if (
-        "trigger" not in kinds
-        and "object" not in kinds
-        and not any(
-            e.sector in lexicon.sector_category
-            or (("visitor" in kinds or "meeting" in kinds) and e.owner == lexicon.power)
-            or (e.kind == "official" and e.owner == lexicon.power)
-            for m in sentence.mentions
-            for e in m.entries
-        )
-    ):
+    if not _may_state(sentence, lexicon):
         return []  # most sentences: nothing to state
-    dead = set() if sentence.has("denial") else _negated(sentence)
     parts = clauses(sentence, breaks)
-    hyps = _hypotheses(sentence)
-    if hyps:
-        first = min(hyps)
-        dead.update(range(sentence.tok_start if first < parts[0][1] else first, sentence.tok_end))
+    dead = _dead_tokens(sentence, parts)
     visitor = sentence.has("visitor") or any(
         e.kind in PERSON_KINDS for m in sentence.mentions for e in m.entries
     )
@@ -285,36 +270,82 @@ def find_events(sentence: Sentence, lexicon: Lexicon, tokens, breaks) -> list[Fi
                 continue
             if arrivals and not whole[category][0]:
                 whole[category] = (True, False, arrivals)
-        states, _separate, evidence = whole[category]
-        events = [i for i, ev in enumerate(per_part) if ev[category][1]]
-        if not lexicon.cues.split_clauses.get(category, True):
-            events = events[:1]
-        if len(events) < 2:
-            if states:
-                tok = evidence[0]
-                findings.append(
-                    Finding(
-                        category,
-                        sentence.tok_start,
-                        sentence.tok_end,
-                        tok,
-                        tokens[tok].idx,
-                        tuple(evidence),
-                    )
-                )
-            continue
-        # several events of one category: each clause runs to the next event's clause
-        for n, i in enumerate(events):
-            start = sentence.tok_start if n == 0 else parts[i][0]
-            end = parts[events[n + 1]][0] if n + 1 < len(events) else sentence.tok_end
-            evidence = per_part[i][category][2]
-            findings.append(
-                Finding(category, start, end, evidence[0], tokens[evidence[0]].idx, tuple(evidence))
-            )
+        findings += _category_findings(
+            category, sentence, lexicon, tokens, parts, whole[category], per_part
+        )
     return sorted(
         _port_calls(sentence, lexicon, findings),
         key=lambda f: (f.start, names.index(f.category)),
     )
+
+
+def _may_state(sentence: Sentence, lexicon: Lexicon) -> bool:
+    """False for a sentence with no cue, no sector name and no official of the power:
+    it cannot state an event (most sentences)."""
+    kinds = {c.kind for c in sentence.cues}
+    return (
+        "trigger" in kinds
+        or "object" in kinds
+        or any(
+            e.sector in lexicon.sector_category
+            or (("visitor" in kinds or "meeting" in kinds) and e.owner == lexicon.power)
+            or (e.kind == "official" and e.owner == lexicon.power)
+            for m in sentence.mentions
+            for e in m.entries
+        )
+    )
+
+
+def _dead_tokens(sentence: Sentence, parts: list[tuple[int, int]]) -> set[int]:
+    """Tokens whose evidence does not count: what a negation reaches (unless the sentence
+    reports a denial) and what follows a hypothetical word (the whole sentence when the
+    word is in its first clause)."""
+    dead = set() if sentence.has("denial") else _negated(sentence)
+    hyps = _hypotheses(sentence)
+    if hyps:
+        first = min(hyps)
+        dead.update(range(sentence.tok_start if first < parts[0][1] else first, sentence.tok_end))
+    return dead
+
+
+def _category_findings(
+    category: str,
+    sentence: Sentence,
+    lexicon: Lexicon,
+    tokens,
+    parts: list[tuple[int, int]],
+    whole: tuple[bool, bool, list[int]],
+    per_part: list[dict[str, tuple[bool, bool, list[int]]]],
+) -> list[Finding]:
+    """The findings of one category: one for the sentence, or, when several clauses state
+    separate events of it, one per such clause running to the next one's."""
+    states, _separate, evidence = whole
+    events = [i for i, ev in enumerate(per_part) if ev[category][1]]
+    if not lexicon.cues.split_clauses.get(category, True):
+        events = events[:1]
+    if len(events) < 2:
+        if not states:
+            return []
+        tok = evidence[0]
+        return [
+            Finding(
+                category,
+                sentence.tok_start,
+                sentence.tok_end,
+                tok,
+                tokens[tok].idx,
+                tuple(evidence),
+            )
+        ]
+    out = []
+    for n, i in enumerate(events):
+        start = sentence.tok_start if n == 0 else parts[i][0]
+        end = parts[events[n + 1]][0] if n + 1 < len(events) else sentence.tok_end
+        evidence = per_part[i][category][2]
+        out.append(
+            Finding(category, start, end, evidence[0], tokens[evidence[0]].idx, tuple(evidence))
+        )
+    return out
 
 
 def _port_calls(sentence: Sentence, lexicon: Lexicon, findings: list[Finding]) -> list[Finding]:
