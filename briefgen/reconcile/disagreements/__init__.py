@@ -22,6 +22,7 @@ conflicts), ``denials.py`` and ``disputes.py`` (reported disputes), ``votes.py``
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 
 from briefgen.models import Disagreement, Document, Event, Fact
@@ -149,12 +150,15 @@ def _facts_at(
     """The countries of the facts each sentence quotes, by (document, sentence index), in
     fact order and each once."""
     facts_at: dict[tuple[str, int], list[str]] = defaultdict(list)
+    ends = {doc: [s.end for s in sents] for doc, sents in sentences.items()}
     for f in facts:
-        for s in sentences.get(f.quote.doc, []):
-            if (
-                s.start < f.quote.end
-                and f.quote.start < s.end
-                and f.country not in facts_at[(s.doc, s.index)]
-            ):
+        doc_sentences = sentences.get(f.quote.doc, [])
+        # sentences are in text order and do not overlap: the first that may overlap
+        # the quote is the first ending after its start
+        first = bisect.bisect_right(ends.get(f.quote.doc, []), f.quote.start)
+        for s in doc_sentences[first:]:
+            if s.start >= f.quote.end:
+                break
+            if f.quote.start < s.end and f.country not in facts_at[(s.doc, s.index)]:
                 facts_at[(s.doc, s.index)].append(f.country)
     return facts_at

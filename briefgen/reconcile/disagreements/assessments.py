@@ -51,15 +51,21 @@ def _headline(text: str) -> bool:
     return len(tokens) >= 3 and sum(w[0].isupper() for w in tokens) / len(tokens) > 0.6
 
 
+def _names_power(text: str, lexicon: ReconcileLexicon) -> bool:
+    """True when ``text`` names the power (worked out once per text and process: every
+    country's task reads the documents it shares with others)."""
+    return lexicon.memo.get("names_power", text, lambda: bool(lexicon.power.search(text)))
+
+
 def _about_power(sents: list[Sentence], i: int, lexicon: ReconcileLexicon) -> bool:
     """True when sentence ``i`` speaks of the power: it names it or the relationship, or it
     points back ("this period") at the sentence before, in the same paragraph, that does."""
     s = sents[i]
-    if not lexicon.power or lexicon.power.search(s.text) or lexicon.relationship.search(s.text):
+    if not lexicon.power or _names_power(s.text, lexicon) or lexicon.relationship.search(s.text):
         return True
     if i and lexicon.anaphors.search(s.text):
         prev = sents[i - 1]
-        return prev.paragraph == s.paragraph and bool(lexicon.power.search(prev.text))
+        return prev.paragraph == s.paragraph and _names_power(prev.text, lexicon)
     return False
 
 

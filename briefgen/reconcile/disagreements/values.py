@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import partial
 
 from briefgen.errors import ConfigError
 from briefgen.extract.dates import find_dates, pick_date
@@ -315,23 +316,32 @@ def _milestone_mentions(
     """(country, person, milestone, year, sentence) for each dated milestone of a leader."""
     out = []
     for s in sentences:
-        for key, terms in lexicon.milestones.items():
-            for m in terms.finditer(s.text):
-                before = s.text[: m.start()]
-                near = " ".join(before.split()[-NEAR_WORDS:])
-                if lexicon.failed_markers.search(near):
-                    continue
-                y = _YEAR.search(s.text, m.end(), m.end() + YEAR_AFTER)
-                person = _leader_near(before, lexicon)
-                if not (y and person):
-                    # "the 2006 re-election of X": the year before, the person after
-                    y = _YEAR_BEFORE.search(before[-YEAR_BEFORE_REACH:])
-                    after = s.text[m.end() : m.end() + YEAR_AFTER].split(",")[0]
-                    of = re.match(r"\s+of\b", after)
-                    person = _leader_near(after, lexicon) if of else None
-                if y and person:
-                    out.append((person[0], person[1], key, y.group(1), s))
+        text = s.text
+        found = lexicon.memo.get("milestones", text, partial(_text_milestones, text, lexicon))
+        out += [(country, person, key, year, s) for country, person, key, year in found]
     return out
+
+
+def _text_milestones(text: str, lexicon: ReconcileLexicon) -> tuple[tuple[str, str, str, str], ...]:
+    """(country, person, milestone, year) of each dated milestone of a leader in ``text``."""
+    out = []
+    for key, terms in lexicon.milestones.items():
+        for m in terms.finditer(text):
+            before = text[: m.start()]
+            near = " ".join(before.split()[-NEAR_WORDS:])
+            if lexicon.failed_markers.search(near):
+                continue
+            y = _YEAR.search(text, m.end(), m.end() + YEAR_AFTER)
+            person = _leader_near(before, lexicon)
+            if not (y and person):
+                # "the 2006 re-election of X": the year before, the person after
+                y = _YEAR_BEFORE.search(before[-YEAR_BEFORE_REACH:])
+                after = text[m.end() : m.end() + YEAR_AFTER].split(",")[0]
+                of = re.match(r"\s+of\b", after)
+                person = _leader_near(after, lexicon) if of else None
+            if y and person:
+                out.append((person[0], person[1], key, y.group(1)))
+    return tuple(out)
 
 
 def _leader_near(before: str, lexicon: ReconcileLexicon) -> tuple[str, str] | None:
