@@ -53,18 +53,30 @@ class CountryFinder:
 
     def __init__(self, lexicon: Any) -> None:
         self.countries = [(c.code, c.terms, list(c.leaders.values())) for c in lexicon.countries]
-        # a country's patterns are tried only on a text holding the first word of one of
-        # its names (a set lookup), so a text is searched for the few countries it may name
-        self.keys = [_first_words([c.terms, *c.leaders.values()]) for c in lexicon.countries]
+        # a pattern is tried only on a text holding the first word of one of its names (a
+        # set lookup), so a text is searched for the few countries and leaders it may name
+        self.keys = [
+            (_first_words([c.terms]), [_first_words([s]) for s in c.leaders.values()])
+            for c in lexicon.countries
+        ]
 
     def touched(self, text: str, facts: Iterable[Fact] = ()) -> tuple[str, ...]:
         """The codes of the countries ``text`` names, or ``facts`` are about, sorted."""
         found = {f.country for f in facts}
         words = frozenset(_WORD.findall(text.lower()))
-        for (code, terms, leaders), keys in zip(self.countries, self.keys, strict=True):
-            if code in found or (keys is not None and not keys & words):
+
+        def may(keys: frozenset[str] | None) -> bool:
+            return keys is None or bool(keys & words)
+
+        for (code, terms, leaders), (keys, leader_keys) in zip(
+            self.countries, self.keys, strict=True
+        ):
+            if code in found:
                 continue
-            if terms.search(text) or any(spellings.search(text) for spellings in leaders):
+            if (may(keys) and terms.search(text)) or any(
+                may(k) and spellings.search(text)
+                for spellings, k in zip(leaders, leader_keys, strict=True)
+            ):
                 found.add(code)
         return tuple(sorted(found))
 
