@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from briefgen.models import Disagreement
 from briefgen.reconcile.disagreements.context import (
@@ -79,38 +80,45 @@ def _assessments(
     out = []
     for doc_id, doc_sentences in sentences.items():
         for i, s in enumerate(doc_sentences):
-            if _headline(s.text):
-                continue  # titles and citations name topics, they do not judge
-            if not _about_power(doc_sentences, i, lexicon):
+            judged = _judgments(s.text, lexicon)
+            if not judged or not _about_power(doc_sentences, i, lexicon):
                 continue
-            marked = bool(lexicon.markers.search(s.text))
             found = _context_countries(doc_sentences, i, facts_at)
             countries: list[str | None] = [*found] if found else [None]
             year = None
-            for question in lexicon.questions:
-                if question.needs_marker and not marked:
-                    continue
-                votes = _side_votes(s.text, question, lexicon)
-                ranked = sorted(votes.items(), key=lambda kv: -kv[1])
-                if ranked[0][1] >= 1 and ranked[0][1] > ranked[1][1]:
-                    if question.years_apart is not None and year is None:
-                        year = _sentence_year(
-                            doc_sentences, i, published.get(doc_id), lexicon.present
-                        )
-                    strength = ranked[0][1] - ranked[1][1] + int(marked)
-                    for country in countries:
-                        out.append(
-                            Assessment(
-                                s,
-                                question,
-                                ranked[0][0],
-                                country,
-                                strength=strength,
-                                year=year,
-                                voice=_voice(s.text, lexicon),
-                            )
-                        )
+            for question, side, strength in judged:
+                if question.years_apart is not None and year is None:
+                    year = _sentence_year(doc_sentences, i, published.get(doc_id), lexicon.present)
+                voice = _voice(s.text, lexicon)
+                out += [
+                    Assessment(
+                        s, question, side, country, strength=strength, year=year, voice=voice
+                    )
+                    for country in countries
+                ]
     return out
+
+
+def _judgments(text: str, lexicon: ReconcileLexicon) -> tuple[tuple[Question, str, int], ...]:
+    """(question, side, strength) of each question ``text`` takes a side on; none for a
+    headline or citation (Title Case: they name topics, they do not judge). Worked out
+    once per text and process."""
+    return lexicon.memo.get("judgments", text, partial(_find_judgments, text, lexicon))
+
+
+def _find_judgments(text: str, lexicon: ReconcileLexicon) -> tuple[tuple[Question, str, int], ...]:
+    if _headline(text):
+        return ()
+    marked = bool(lexicon.markers.search(text))
+    out = []
+    for question in lexicon.questions:
+        if question.needs_marker and not marked:
+            continue
+        votes = _side_votes(text, question, lexicon)
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+        if ranked[0][1] >= 1 and ranked[0][1] > ranked[1][1]:
+            out.append((question, ranked[0][0], ranked[0][1] - ranked[1][1] + int(marked)))
+    return tuple(out)
 
 
 def _has_quotation(text: str) -> bool:
