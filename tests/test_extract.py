@@ -906,3 +906,9 @@ def test_extract_a_sentence_stating_one_event_goes_on_about_another():
     )
     found = {(c, k) for c, k, q in quotes(text) if q.startswith("The nuclear deal")}
     assert found == {("BO", "energy_deal"), ("BO", "diplomatic_visit")}
+
+
+def test_extract_titles_do_not_open_with_the_date():
+    # the date has its own column; "In April 2021 Rosneft signed…" is titled from "Rosneft"
+    found = facts_of("On 3 May 2019 Rosneft signed an oil exploration deal with Peru.")
+    assert [f.title for f in found] == ["Rosneft signed an oil exploration deal with Peru"]

@@ -702,6 +702,18 @@ class _Reader:
                 out.append(name)
         return out
 
+    def without_leading_date(self, phrase: str) -> str:
+        """``phrase`` without the date it opens with ("April 2024 Russia and Brazil
+        signed…" → "Russia and Brazil signed…"), when enough words are left."""
+        mentions = self.find_dates(phrase, None) if phrase else []
+        first = min(mentions, key=lambda m: m.start, default=None)
+        if first is None or first.start != 0:
+            return phrase
+        rest = phrase[first.end :].lstrip(" ,;:")
+        if len(rest.split()) < TITLE_MIN_WORDS:
+            return phrase
+        return rest[:1].upper() + rest[1:]
+
     def title(self, finding: Finding, sentence: Sentence, actors: list[str], cc: str) -> str:
         kind = self.lex.category(finding.category)
         label = kind.singular if kind else finding.category
@@ -723,8 +735,8 @@ class _Reader:
         # the title is the clause stating the event, opening at its subject
         cue_starts = {c.start for c in sentence.cues if c.kind in ("trigger", "object")}
         head = next((t for t in finding.evidence if t in cue_starts), finding.anchor)
-        phrase = clause_title(
-            tokens, sentence.tok_start, sentence.tok_end, head, openers=self.openers
+        phrase = self.without_leading_date(
+            clause_title(tokens, sentence.tok_start, sentence.tok_end, head, openers=self.openers)
         )
         if visit:
             return phrase or f"{label} — {self.lex.power_name} and {country}"
@@ -732,6 +744,9 @@ class _Reader:
 
 
 CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
+#: Words a title keeps at least once its leading date is cut ("April 2024 Russia and
+#: Brazil signed…" → "Russia and Brazil signed…"): the date column gives the date.
+TITLE_MIN_WORDS = 3
 
 
 def clause_title(
