@@ -852,3 +852,18 @@ def test_dates_last_week_on_a_paper_dated_by_month_is_that_month():
     assert found("Llegó la semana pasada.", published="2017-03", language="es") == [
         ("la semana pasada", "2017-03")
     ]
+
+
+@pytest.mark.parametrize(
+    "language, text, phrase",
+    [
+        ("en", "The next day, the minister flew on.", "The next day"),
+        ("es", "Al día siguiente, el canciller viajó a Caracas.", "Al día siguiente"),
+        ("pt", "No dia seguinte, o chanceler viajou a Caracas.", "No dia seguinte"),
+    ],
+)
+def test_dates_the_next_day_counts_from_the_event_told_before(language, text, phrase):
+    found = find_dates(text, published="2024-02-14", language=language, context_date="2024-02-19")
+    assert [(m.text, m.value) for m in found] == [(phrase, "2024-02-20")]
+    # with no dated event before it, "the next day" is no date
+    assert find_dates(text, published="2024-02-14", language=language) == []

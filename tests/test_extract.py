@@ -912,3 +912,14 @@ def test_extract_titles_do_not_open_with_the_date():
     # the date has its own column; "In April 2021 Rosneft signed…" is titled from "Rosneft"
     found = facts_of("On 3 May 2019 Rosneft signed an oil exploration deal with Peru.")
     assert [f.title for f in found] == ["Rosneft signed an oil exploration deal with Peru"]
+
+
+def test_extract_the_next_day_follows_the_last_event_dated_to_the_day():
+    text = (
+        "On 19 February 2024 Lavrov visited Cuba.\n\n"
+        "The next day, Lavrov visited Venezuela for talks with Maduro."
+    )
+    assert {(f.country, f.date) for f in facts_of(text, "2024-02-22")} == {
+        ("CU", "2024-02-19"),
+        ("VE", "2024-02-20"),
+    }

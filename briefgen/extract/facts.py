@@ -140,6 +140,7 @@ class _Reader:
         self._note_date: str | None | bool = False
         self.block_years: dict[int, list[tuple[int, int]]] = {}
         self.event_date: str | None = None  # date of the last dated event told
+        self.event_day: str | None = None  # …of the last one dated to the day ("the next day")
         self.continues = False
         self.title_dates: dict[str, str] = {}
         self.block = -1
@@ -159,6 +160,7 @@ class _Reader:
                 published=self.doc.published,
                 context_year=context_year,
                 language=self.date_language,
+                context_date=self.event_day,
             )
         except ConfigError as exc:  # cue words for a language, but no date words yet
             if self.date_language == "en":
@@ -205,10 +207,10 @@ class _Reader:
         )
         if block.kind == "note":
             self.recent = []  # a note stands alone
-            self.event_date = None
+            self.event_date = self.event_day = None
         if block.is_heading:
             self.recent = []
-            self.event_date = None
+            self.event_date = self.event_day = None
             names = mentioned_countries(sentence, self.lex, None)
             self.section_country = names[0] if len(names) == 1 else None
             self.section_power = bool(power_kinds(sentence, self.lex))
@@ -479,6 +481,8 @@ class _Reader:
             return
         if date:
             self.event_date = date
+            if len(date) == len("YYYY-MM-DD"):
+                self.event_day = date
         tokens = self.a.tokens
         span = (finding.start, finding.end)
         # the clauses holding the evidence first: "a stake in Venezuelan oil, and land in

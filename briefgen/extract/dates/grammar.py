@@ -261,8 +261,8 @@ class _Grammar:
             phrase = str(entry["phrase"]).strip()
             if entry.get("unit") not in ("year", "month", "week", "day"):
                 raise ValueError(f"relative {phrase!r}: unit must be year/month/week/day")
-            if entry.get("anchor", "published") not in ("published", "context"):
-                raise ValueError(f"relative {phrase!r}: anchor must be published/context")
+            if entry.get("anchor", "published") not in ("published", "context", "event"):
+                raise ValueError(f"relative {phrase!r}: anchor must be published/context/event")
             int(entry.get("offset", 0))
             single = re.compile(_relative_body(phrase, "(?P<n>" + number + ")") + "$", _FLAGS)
             self.relatives.append((single, dict(entry)))

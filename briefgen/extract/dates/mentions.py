@@ -71,6 +71,7 @@ def find_dates(
     published: str | None = None,
     context_year: int | None = None,
     language: str = "en",
+    context_date: str | None = None,
 ) -> list[DateMention]:
     """Every date expression in ``text``, in order of appearance.
 
@@ -89,6 +90,8 @@ def find_dates(
             restores ``context_year``. A weekday ("Tuesday, October 29") picks, near
             that year, the year in which the day falls on that weekday.
         language (str): which ``lexicons/languages/<language>/dates.yaml`` to use.
+        context_date (str | None): the day (ISO) of the event told just before, which
+            "the next day" / "al día siguiente" counts from; without it they are no date.
 
     RETURNS (list[DateMention]): the mentions; ranges ("2008-2009") give one per end.
     Raises ConfigError when the language has no (valid) date lexicon.
@@ -97,6 +100,9 @@ def find_dates(
         return []
     g = _grammar(language)
     ref = _publication_reference(published, context_year)
+    year, month, day = _split_iso(context_date)
+    if year and month and day and _valid(year, month, day):
+        ref.event = dt.date(year, month, day)
     mentions: list[DateMention] = []
     breaks = [b.start() for b in _PARAGRAPH_BREAK.finditer(text)]
     next_break = 0

@@ -158,6 +158,12 @@ def _lookup_relative(g: _Grammar, normal: str) -> _Resolver | None:
 
 def _relative_unit(unit: str, offset: int, anchor: str) -> _Resolver:
     def resolve(ref: _Reference) -> _Resolved | None:
+        if anchor == "event":
+            # "the next day", "al día siguiente": counted from the event told before
+            if ref.event is None or unit != "day":
+                return None
+            shifted = ref.event + dt.timedelta(days=offset)
+            return shifted.year, shifted.month, shifted.day, True, True
         if anchor == "context":
             if ref.context is None:
                 return None

@@ -33,6 +33,8 @@ class _Reference:
     # the clause speaks of the future ("will visit on 5 June"): a yearless date or a bare
     # weekday is the next one, not the last one before publication
     future: bool = False
+    # the day of the event told just before, which "the next day" counts from
+    event: dt.date | None = None
 
     @property
     def date(self) -> dt.date | None:
