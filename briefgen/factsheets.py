@@ -197,6 +197,24 @@ def read_tree(path: Path) -> CommentedMap:
     return tree
 
 
+def read_header(path: Path) -> dict[str, Any]:
+    """A sheet's top-level mapping, read fast (libyaml) when the file is well-formed YAML;
+    otherwise read_tree's SheetError, with the line. For the keys ``update`` checks
+    before any work (power, region): the round-trip parse of a large sheet takes seconds.
+    """
+    import yaml
+
+    try:
+        text = path.read_bytes().decode("utf-8")
+        check_yaml(text, path, what="fact sheet", max_bytes=MAX_SHEET_BYTES)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, YamlError, yaml.YAMLError, ValueError, TypeError):
+        data = None
+    if not isinstance(data, dict):
+        return dict(read_tree(path))  # raises SheetError saying what is wrong, and where
+    return data
+
+
 def _line_of(tree: Any, path: Iterable[Any]) -> int | None:
     """1-based line of the node at ``path`` in a ruamel tree (nearest known ancestor)."""
     line = None

@@ -464,15 +464,15 @@ def guard_sheets(
     China's events into Russia's sheets would mark every reviewed event stale.
     """
     from briefgen.errors import UsageError
-    from briefgen.factsheets import list_sheets, read_tree
+    from briefgen.factsheets import list_sheets, read_header
 
     wanted = {c.upper() for c in countries} if countries else None
     clashes = []
     for path in list_sheets(data_dir):
         if wanted is not None and path.stem.upper() not in wanted:
             continue
-        tree = read_tree(path)
-        theirs = (str(tree.get("power") or ""), str(tree.get("region") or ""))
+        header = read_header(path)
+        theirs = (str(header.get("power") or ""), str(header.get("region") or ""))
         if theirs[0] and theirs[0].casefold() != power.casefold():
             clashes.append(f"{path}: power: {theirs[0]}, but this run tracks {power}")
         elif theirs[1] and theirs[1] != region:

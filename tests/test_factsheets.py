@@ -675,3 +675,14 @@ def test_factsheets_fast_load_reads_what_the_round_trip_reads(tmp_path, old, new
     tree = read_tree(path)
     assert not validate_tree(tree, path)
     assert load_sheet(path) == sheet_from_tree(tree)
+
+
+def test_factsheets_read_header_is_the_sheet_or_the_located_error(tmp_path):
+    from briefgen.factsheets import read_header
+
+    path = write_sheet(tmp_path)
+    header = read_header(path)
+    assert (header["country"], header["power"]) == ("BO", "Russia")
+    path.write_text("country: BO\nevents: [\n", encoding="utf-8")
+    with pytest.raises(SheetError, match=r"bo\.yaml:\d+"):
+        read_header(path)
