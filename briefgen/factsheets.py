@@ -14,6 +14,7 @@ A fact sheet is the analyst's document: the tool proposes, the analyst decides. 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import hashlib
 import io
@@ -1094,6 +1095,7 @@ def update_sheets(
     allow_stale: bool = False,
     documents: int | None = None,
     texts: dict[str, str] | None = None,
+    state_dir: Path | None = None,
 ) -> list[Changes]:
     """Merge a pipeline run into data_dir's fact sheets: every sheet or none.
 
@@ -1108,6 +1110,9 @@ def update_sheets(
     documents (int | None): how many documents the corpus gave (0 → the guard above).
     texts (dict[str, str] | None): the corpus's clean texts by document id; quotes that
         moved in them are re-anchored first (``reanchor_quotes``).
+    state_dir (Path | None): where to remember, per sheet, the file the last update left
+        and what it merged into it (``UpdateState``): a sheet whose file and inputs are
+        both the same again is not read at all (merging is idempotent). None: read all.
     RETURNS (list[Changes]). Raises SheetError (unreadable or invalid sheets, two sheets
     for one country), StaleGuardError, or BriefgenError naming the file on I/O errors.
     """
@@ -1117,8 +1122,14 @@ def update_sheets(
         remove_stale_temp_files(data_dir)
         existing = sheet_index(data_dir)
         codes = _update_codes(existing, events, disagreements, wanted)
+        state = UpdateState(state_dir, data_dir) if state_dir is not None else None
+        inputs = {
+            code: _MergeInput(code, events, disagreements, sources, texts, power, region)
+            for code in codes
+        }
+        unchanged = state.unchanged(existing, inputs) if state is not None else {}
         results, writes = _merge_sheets(
-            _read_sheets(data_dir, existing, codes),
+            _read_sheets(data_dir, existing, [c for c in codes if c not in unchanged]),
             events,
             disagreements,
             sources,
@@ -1126,6 +1137,7 @@ def update_sheets(
             region=region,
             texts=texts,
         )
+        results = sorted([*results, *unchanged.values()], key=lambda c: codes.index(c.country))
         refusal = _stale_guard(results, documents)
         if refusal and not allow_stale:
             if dry_run:
@@ -1135,7 +1147,151 @@ def update_sheets(
         if dry_run:
             return results
         _write_sheets(writes)
+        if state is not None:
+            state.record(data_dir, results, inputs)
         return results
+
+
+@dataclass
+class _MergeInput:
+    """What one country's merge reads from a run (besides its sheet)."""
+
+    code: str
+    events: list[Event]
+    disagreements: list[Disagreement]
+    sources: dict[str, Source]
+    texts: dict[str, str] | None
+    power: str
+    region: str | None
+
+    def __post_init__(self) -> None:
+        self.events = [e for e in self.events if e.country == self.code]
+        self.disagreements = [d for d in self.disagreements if d.country == self.code]
+
+    def docs(self) -> set[str]:
+        """The documents the run's proposals for this country quote."""
+        found = {q.doc for e in self.events for q in e.evidence}
+        return found | {c.quote.doc for d in self.disagreements for c in d.claims}
+
+    def key(self, sheet_docs: Iterable[str]) -> str:
+        """A hash of everything the merge reads: the proposals, the power and region, and
+        for every document the sheet or the proposals quote, its source and its text."""
+        docs = sorted(self.docs() | set(sheet_docs))
+        texts = self.texts
+        payload = [
+            _MERGE_VERSION,
+            self.code,
+            self.power,
+            self.region,
+            [dataclasses.asdict(e) for e in self.events],
+            [dataclasses.asdict(d) for d in self.disagreements],
+            texts is None,
+            {
+                doc: [
+                    dataclasses.asdict(self.sources[doc]) if doc in self.sources else None,
+                    hashlib.sha256(texts[doc].encode("utf-8", "surrogatepass")).hexdigest()
+                    if texts is not None and doc in texts
+                    else None,
+                ]
+                for doc in docs
+            },
+        ]
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+#: Bump when the merge itself changes: remembered "nothing to do" answers are then void.
+_MERGE_VERSION = 1
+
+
+class UpdateState:
+    """Per sheet: the hash of the file the last update left, the key of what it merged
+    (``_MergeInput.key``), the documents the sheet quotes and its summary counts. A sheet
+    whose file and inputs match is known to merge to itself (a second update changes
+    nothing), so it is not read. Any edit of the file, by the analyst or anyone, makes it
+    read again."""
+
+    NAME = "update-state.json"
+
+    def __init__(self, directory: Path, data_dir: Path) -> None:
+        self.path = Path(directory) / self.NAME
+        self.scope = str(Path(data_dir).resolve())
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raw = {}
+        found = raw.get(self.scope) if isinstance(raw, dict) else None
+        self.sheets: dict[str, dict[str, Any]] = found if isinstance(found, dict) else {}
+        self.skipped: set[str] = set()
+
+    def unchanged(
+        self, existing: dict[str, Path], inputs: dict[str, _MergeInput]
+    ) -> dict[str, Changes]:
+        """Code → the (empty) changes of each sheet that needs no reading."""
+        out = {}
+        for code, given in inputs.items():
+            seen = self.sheets.get(code)
+            path = existing.get(code)
+            if not seen or path is None:
+                continue
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                continue
+            if digest == seen.get("file") and given.key(seen.get("docs") or []) == seen.get(
+                "input"
+            ):
+                out[code] = Changes(
+                    code, reviewed=int(seen.get("reviewed", 0)), kept=list(seen.get("kept", []))
+                )
+        self.skipped = set(out)
+        return out
+
+    def record(
+        self, data_dir: Path, results: list[Changes], inputs: dict[str, _MergeInput]
+    ) -> None:
+        """Remember every sheet this update left (best effort: a failure only costs a read
+        next time)."""
+        for changes in results:
+            code = changes.country
+            if not changes.changed and code in self.sheets and code in self.skipped:
+                continue  # not read this time: its file and inputs are as remembered
+            path = sheet_path(data_dir, code)
+            try:
+                raw = path.read_bytes()
+                tree = read_header(path)
+            except (OSError, SheetError):
+                self.sheets.pop(code, None)
+                continue
+            docs = sorted(_quoted_docs(tree))
+            self.sheets[code] = {
+                "file": hashlib.sha256(raw).hexdigest(),
+                "input": inputs[code].key(docs) if code in inputs else None,
+                "docs": docs,
+                "reviewed": changes.reviewed,
+                "kept": list(changes.kept),
+            }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                everything = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                everything = {}
+            if not isinstance(everything, dict):
+                everything = {}
+            everything[self.scope] = self.sheets
+            write_atomic(self.path, json.dumps(everything, sort_keys=True).encode("utf-8"))
+        except OSError as exc:
+            log.debug("%s: cannot remember the update (%s)", self.path, exc)
+
+
+def _quoted_docs(tree: dict) -> set[str]:
+    """Every document a sheet quotes or lists as a source."""
+    docs = {str(q.get("doc")) for e in tree.get("events") or [] for q in e.get("evidence") or []}
+    docs |= {
+        str(c.get("doc")) for d in tree.get("disagreements") or [] for c in d.get("claims") or []
+    }
+    return docs | {str(k) for k in (tree.get("sources") or {})}
 
 
 def _update_codes(

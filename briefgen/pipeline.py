@@ -428,6 +428,7 @@ def update(
     RETURNS (list[SheetChange]): what changed in each sheet (briefgen.factsheets).
     """
     from briefgen.factsheets import load_sheet, sheet_index, update_sheets
+    from briefgen.ingest.cache import resolve_cache_dir
 
     options = options or RunOptions()
     power, region = power_name(options.power), region_name(options.region)
@@ -446,6 +447,7 @@ def update(
         allow_stale=allow_stale,
         documents=len(result.documents),
         texts={d.id: d.text for d in result.documents},
+        state_dir=resolve_cache_dir(options.cache_dir),
     )
 
 

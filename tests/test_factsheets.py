@@ -686,3 +686,61 @@ def test_factsheets_read_header_is_the_sheet_or_the_located_error(tmp_path):
     path.write_text("country: BO\nevents: [\n", encoding="utf-8")
     with pytest.raises(SheetError, match=r"bo\.yaml:\d+"):
         read_header(path)
+
+
+def test_factsheets_update_skips_only_sheets_it_left_and_would_not_change(tmp_path, monkeypatch):
+    """With a state folder, a sheet whose file and merge inputs are those of the last
+    update is not read again; an analyst's edit, or new proposals, make it read (and the
+    edit is kept)."""
+    from briefgen import factsheets
+    from briefgen.models import Document, Fact
+    from briefgen.reconcile import reconcile
+
+    data, state = tmp_path / "data", tmp_path / "cache"
+    text = "In May 2012 Russia delivered Mi-17 helicopters to Bolivia and Peru."
+    doc = Document(id="d1", text=text, publisher="P", published="2012-06", reliability="B")
+    source = {"d1": doc.to_source()}
+
+    def run(extra: str = ""):
+        facts = [
+            Fact(
+                id=f"f{cc}",
+                country=cc,
+                category="military_cooperation",
+                date="2012-05",
+                title="t" + extra,
+                evidence=[Quote("d1", text, 0, len(text))],
+            )
+            for cc in ("BO", "PE")
+        ]
+        known = [e for p in factsheets.sheet_index(data).values() for e in load_sheet(p).events]
+        result = reconcile(facts, [doc], known=known)
+        texts = {"d1": text}
+        return update_sheets(
+            data, result.events, result.disagreements, source, texts=texts, state_dir=state
+        )
+
+    run()
+    sheets = {p.name: p.read_bytes() for p in (data / "factsheets").iterdir()}
+    reads: list[str] = []
+    real = factsheets.read_tree
+
+    def counted(path):
+        reads.append(Path(path).stem)
+        return real(path)
+
+    monkeypatch.setattr(factsheets, "read_tree", counted)
+    again = run()
+    assert reads == [] and all(not c.changed for c in again)
+    assert {p.name: p.read_bytes() for p in (data / "factsheets").iterdir()} == sheets
+    # the analyst renames BO's event: that sheet is read again, and the edit stays
+    bo = data / "factsheets" / "bo.yaml"
+    edited = bo.read_text(encoding="utf-8").replace("title: ", "title: Analyst's ", 1)
+    bo.write_text(edited, encoding="utf-8")
+    run()
+    assert reads == ["bo"]
+    assert "Analyst's " in bo.read_text(encoding="utf-8")
+    # other proposals (the extractor titles them otherwise): both sheets are read
+    reads.clear()
+    run(extra=" again")
+    assert sorted(reads) == ["bo", "pe"]
