@@ -25,6 +25,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -1179,7 +1180,7 @@ class _MergeInput:
         docs = sorted(self.docs() | set(sheet_docs))
         texts = self.texts
         payload = [
-            _MERGE_VERSION,
+            _merge_version(),
             self.code,
             self.power,
             self.region,
@@ -1200,8 +1201,16 @@ class _MergeInput:
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-#: Bump when the merge itself changes: remembered "nothing to do" answers are then void.
-_MERGE_VERSION = 1
+@lru_cache(maxsize=1)
+def _merge_version() -> str:
+    """A hash of the code that decides a merge (this module and the data model): other
+    code voids every remembered "nothing to do" answer."""
+    from briefgen import models
+
+    digest = hashlib.sha256()
+    for module_file in (__file__, models.__file__):
+        digest.update(Path(module_file).read_bytes())
+    return digest.hexdigest()
 
 
 class UpdateState:
