@@ -94,27 +94,6 @@ def names() -> tuple[str, ...]:
     return tuple(c.name for c in active())
 
 
-def labels() -> dict[str, str]:
-    """Category name → its label (section heading)."""
-    return {c.name: c.label for c in active()}
-
-
-def get(name: str) -> Category | None:
-    """The active category of that name, or None."""
-    return next((c for c in active() if c.name == name), None)
-
-
-def by_sector() -> dict[str, str]:
-    """Sector → the category it hints at (the first by order when several list it); a
-    category's own name is a sector hinting at it."""
-    out: dict[str, str] = {}
-    for c in active():
-        out.setdefault(c.name, c.name)
-        for sector in c.sectors:
-            out.setdefault(sector, c.name)
-    return out
-
-
 def unknown(name: str) -> str:
     """The message for a category that is not active: the closest one and the list."""
     known = names()

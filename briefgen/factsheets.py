@@ -204,6 +204,15 @@ def read_header(path: Path) -> dict[str, Any]:
     otherwise read_tree's SheetError, with the line. For the keys ``update`` checks
     before any work (power, region): the round-trip parse of a large sheet takes seconds.
     """
+    data = _read_plain(path)
+    if data is None:
+        return dict(read_tree(path))  # raises SheetError saying what is wrong, and where
+    return data
+
+
+def _read_plain(path: Path) -> dict[str, Any] | None:
+    """A sheet's mapping as libyaml reads it (the same size, depth, alias and key checks
+    as read_tree first), or None when it is not a well-formed YAML mapping."""
     import yaml
 
     try:
@@ -211,10 +220,8 @@ def read_header(path: Path) -> dict[str, Any]:
         check_yaml(text, path, what="fact sheet", max_bytes=MAX_SHEET_BYTES)
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, YamlError, yaml.YAMLError, ValueError, TypeError):
-        data = None
-    if not isinstance(data, dict):
-        return dict(read_tree(path))  # raises SheetError saying what is wrong, and where
-    return data
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _line_of(tree: Any, path: Iterable[Any]) -> int | None:
@@ -459,15 +466,8 @@ def load_sheet(path: Path) -> FactSheet:
 
 def _load_valid_sheet(path: Path) -> FactSheet | None:
     """The sheet at ``path`` when libyaml reads it as a valid sheet, else None."""
-    import yaml
-
-    try:
-        text = path.read_bytes().decode("utf-8")
-        check_yaml(text, path, what="fact sheet", max_bytes=MAX_SHEET_BYTES)
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, YamlError, yaml.YAMLError, ValueError, TypeError):
-        return None
-    if not isinstance(data, dict) or validate_tree(data, path):
+    data = _read_plain(path)
+    if data is None or validate_tree(data, path):
         return None  # read_tree and validate_tree say what is wrong, with lines
     try:
         return sheet_from_tree(data)
@@ -1129,14 +1129,8 @@ def update_sheets(
             for code in codes
         }
         unchanged = state.unchanged(existing, inputs) if state is not None else {}
-        results, writes = _merge_sheets(
-            _read_sheets(data_dir, existing, [c for c in codes if c not in unchanged]),
-            events,
-            disagreements,
-            sources,
-            power=power,
-            region=region,
-            texts=texts,
+        results, writes, trees = _merge_sheets(
+            _read_sheets(data_dir, existing, [c for c in codes if c not in unchanged]), inputs
         )
         results = sorted([*results, *unchanged.values()], key=lambda c: codes.index(c.country))
         refusal = _stale_guard(results, documents)
@@ -1149,7 +1143,7 @@ def update_sheets(
             return results
         _write_sheets(writes)
         if state is not None:
-            state.record(data_dir, results, inputs)
+            state.record(results, inputs, trees)
         return results
 
 
@@ -1229,7 +1223,8 @@ class UpdateState:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             raw = {}
-        found = raw.get(self.scope) if isinstance(raw, dict) else None
+        self.everything: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        found = self.everything.get(self.scope)
         self.sheets: dict[str, dict[str, Any]] = found if isinstance(found, dict) else {}
         self.skipped: set[str] = set()
 
@@ -1257,19 +1252,21 @@ class UpdateState:
         return out
 
     def record(
-        self, data_dir: Path, results: list[Changes], inputs: dict[str, _MergeInput]
+        self,
+        results: list[Changes],
+        inputs: dict[str, _MergeInput],
+        trees: dict[str, tuple[Path, CommentedMap]],
     ) -> None:
-        """Remember every sheet this update left (best effort: a failure only costs a read
-        next time)."""
+        """Remember every sheet this update left, from its merged tree and the bytes now
+        on disk (best effort: a failure only costs a read next time)."""
         for changes in results:
             code = changes.country
-            if not changes.changed and code in self.sheets and code in self.skipped:
+            if code in self.skipped or code not in trees:
                 continue  # not read this time: its file and inputs are as remembered
-            path = sheet_path(data_dir, code)
+            path, tree = trees[code]
             try:
                 raw = path.read_bytes()
-                tree = read_header(path)
-            except (OSError, SheetError):
+            except OSError:
                 self.sheets.pop(code, None)
                 continue
             docs = sorted(_quoted_docs(tree))
@@ -1280,16 +1277,10 @@ class UpdateState:
                 "reviewed": changes.reviewed,
                 "kept": list(changes.kept),
             }
+        self.everything[self.scope] = self.sheets
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                everything = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                everything = {}
-            if not isinstance(everything, dict):
-                everything = {}
-            everything[self.scope] = self.sheets
-            write_atomic(self.path, json.dumps(everything, sort_keys=True).encode("utf-8"))
+            write_atomic(self.path, json.dumps(self.everything, sort_keys=True).encode("utf-8"))
         except OSError as exc:
             log.debug("%s: cannot remember the update (%s)", self.path, exc)
 
@@ -1342,39 +1333,36 @@ def _read_sheets(
 
 
 def _merge_sheets(
-    plans: list[tuple[str, Path, CommentedMap | None]],
-    events: list[Event],
-    disagreements: list[Disagreement],
-    sources: dict[str, Source],
-    *,
-    power: str,
-    region: str | None,
-    texts: dict[str, str] | None,
-) -> tuple[list[Changes], list[tuple[Path, CommentedMap]]]:
+    plans: list[tuple[str, Path, CommentedMap | None]], inputs: dict[str, _MergeInput]
+) -> tuple[list[Changes], list[tuple[Path, CommentedMap]], dict[str, tuple[Path, CommentedMap]]]:
     """Merge the run into each sheet read (``_read_sheets``), in memory.
 
-    RETURNS (tuple): the changes of each sheet kept, and the (path, tree) to write.
+    RETURNS (tuple): the changes of each sheet kept, the (path, tree) to write, and the
+    (path, tree) of every sheet merged, by country.
     """
     results = []
     writes: list[tuple[Path, CommentedMap]] = []
+    trees: dict[str, tuple[Path, CommentedMap]] = {}
     for code, path, found in plans:
+        given = inputs[code]
         merged = _merge_one(
             code,
             found,
-            [e for e in events if e.country == code],
-            [d for d in disagreements if d.country == code],
-            sources,
-            power=power,
-            region=region,
-            texts=texts,
+            given.events,
+            given.disagreements,
+            given.sources,
+            power=given.power,
+            region=given.region,
+            texts=given.texts,
         )
         if merged is None:
             continue  # nothing to say about this country
         changes, tree, write = merged
         if write:
             writes.append((path, tree))
+        trees[code] = (path, tree)
         results.append(changes)
-    return results, writes
+    return results, writes, trees
 
 
 def _merge_one(

@@ -179,7 +179,8 @@ def _part_reference(
     use = _range_reference(g, text, ref, resolver, cand, following)
     if ref.future and speech is not None and cand is not speech[0]:
         # "will leave on Friday, she said on Wednesday": the Friday after Wednesday
-        use = _Reference(*speech[1], use.context, True)
+        year, month, day = speech[1]
+        use = dataclasses.replace(use, year=year, month=month, day=day, future=True)
     return use
 
 
@@ -229,7 +230,7 @@ def _range_reference(
     end = following.parts[0][2](ref)
     if end is None or end[3]:  # the end's own year must be written, not inferred
         return ref
-    return _Reference(ref.year, ref.month, ref.day, end[0], ref.future)
+    return dataclasses.replace(ref, context=end[0])
 
 
 def _speech_date(

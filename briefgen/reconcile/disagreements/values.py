@@ -134,6 +134,15 @@ def _mention_year(
     return None
 
 
+def _facts_by_event(facts: list[Fact]) -> dict[str, list[Fact]]:
+    """The facts merged into each event, by event id, in the order given."""
+    by_event: dict[str, list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.event:
+            by_event[f.event].append(f)
+    return by_event
+
+
 def _date_conflicts(
     facts: list[Fact],
     events: list[Event],
@@ -144,10 +153,7 @@ def _date_conflicts(
 ) -> list[Disagreement]:
     """Events whose mentions in different documents give different years (a mention the
     extractor left undated may be dated by relative wording, see _mention_year)."""
-    by_event: dict[str, list[Fact]] = defaultdict(list)
-    for f in facts:
-        if f.event:
-            by_event[f.event].append(f)
+    by_event = _facts_by_event(facts)
     out = []
     for event in events:
         if len({f.quote.doc for f in by_event[event.id]}) < 2:
@@ -232,10 +238,7 @@ def _quantity_conflicts(
     facts: list[Fact], events: list[Event], lexicon: ReconcileLexicon
 ) -> list[Disagreement]:
     """Events whose mentions in different documents give different numbers of one thing."""
-    by_event: dict[str, list[Fact]] = defaultdict(list)
-    for f in facts:
-        if f.event:
-            by_event[f.event].append(f)
+    by_event = _facts_by_event(facts)
     out = []
     for event in events:
         per_class: dict[str, dict[int, Fact]] = defaultdict(dict)
